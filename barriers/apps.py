@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class BarriersConfig(AppConfig):
+    name = "barriers"
+    label = "barriers"
+    verbose_name = _("Barriers")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ThementischConfig(AppConfig):
+    name = "thementisch"
+    label = "thementisch"
+    verbose_name = _("Portal")
+    default_auto_field = "django.db.models.BigAutoField"
