@@ -20,7 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
             request = context.get("request")
             message = self.render_mail(template_prefix, email, {"request": request, **context})
         html = next(
-            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+            (
+                content
+                for content, mimetype in getattr(message, "alternatives", [])
+                if mimetype == "text/html"
+            ),
             "",
         )
         mail.queue_email(

@@ -13,7 +13,7 @@ from thementisch.models import LegalInformation, Material, ValueChainStage
 from .models import Organisation, OrganisationType, User
 from .services import unique_slug
 
-DEMO_PASSWORD = "thementisch-demo"
+DEMO_PASSWORD = "thementisch-demo"  # noqa: S105 -- documented demo login, refused without DEBUG
 
 # name, type, city, stages, materials (all fictitious)
 DEMO_ORGANISATIONS = [
@@ -72,7 +72,8 @@ LAST_NAMES = ["Becker", "Demir", "Fischer", "Hoffmann", "Jansen", "Klein", "Lang
               "Neumann", "Özdemir", "Peters", "Richter", "Schmitz", "Vogel", "Weber", "Yilmaz",
               "Zimmermann", "Krüger", "Schulte", "Wagner"]  # fmt: skip
 CITIES = ["Aachen", "Bielefeld", "Bochum", "Bonn", "Dortmund", "Duisburg", "Düsseldorf",
-          "Essen", "Hagen", "Iserlohn", "Köln", "Krefeld", "Münster", "Siegen", "Wuppertal"]  # fmt: skip
+          "Essen", "Hagen", "Iserlohn", "Köln", "Krefeld", "Münster", "Siegen",
+          "Wuppertal"]  # fmt: skip
 
 
 def seed(*, scale: int, stdout) -> list[str]:
@@ -133,7 +134,7 @@ def seed(*, scale: int, stdout) -> list[str]:
 
 def _seed_scale(scale: int, password: str, stages, materials, stdout) -> None:
     """Bulk organisations and approved members: `scale` units, created once."""
-    rng = random.Random(42)  # noqa: S311 -- demo data, not crypto
+    rng = random.Random(42)
     wanted_orgs = scale * ORGANISATIONS_PER_UNIT
     existing = Organisation.objects.filter(slug__startswith="bench-org-").count()
     kinds = list(OrganisationType.values)
@@ -151,7 +152,9 @@ def _seed_scale(scale: int, password: str, stages, materials, stdout) -> None:
     orgs = list(Organisation.objects.filter(slug__startswith="bench-org-").order_by("slug"))
     if new_orgs:
         stage_links = [
-            Organisation.value_chain_stages.through(organisation_id=org.pk, valuechainstage_id=stage.pk)
+            Organisation.value_chain_stages.through(
+                organisation_id=org.pk, valuechainstage_id=stage.pk
+            )
             for org in orgs[existing:]
             for stage in rng.sample(stages, 2)
         ]

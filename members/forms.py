@@ -30,7 +30,7 @@ class SignupForm(forms.Form):
     )
     new_organisation_kind = forms.ChoiceField(
         label=_("New organisation: type"),
-        choices=[("", "–")] + list(OrganisationType.choices),
+        choices=[("", "–"), *OrganisationType.choices],
         required=False,
     )
     show_in_directory = forms.BooleanField(
@@ -79,7 +79,9 @@ class SignupForm(forms.Form):
                     % {"name": name},
                 )
             elif not kind:
-                self.add_error("new_organisation_kind", _("Choose the type of the new organisation."))
+                self.add_error(
+                    "new_organisation_kind", _("Choose the type of the new organisation.")
+                )
         elif name:
             self.add_error(
                 "new_organisation_name",

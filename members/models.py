@@ -36,7 +36,10 @@ class Organisation(models.Model):
         related_name="organisations",
     )
     materials = models.ManyToManyField(
-        "thementisch.Material", verbose_name=_("materials"), blank=True, related_name="organisations"
+        "thementisch.Material",
+        verbose_name=_("materials"),
+        blank=True,
+        related_name="organisations",
     )
     is_demo = models.BooleanField(_("demo content"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
@@ -156,7 +159,10 @@ class User(AbstractUser):
         help_text=_("Per kind of notification: instant, digest or off."),
     )
     materials = models.ManyToManyField(
-        "thementisch.Material", verbose_name=_("materials of interest"), blank=True, related_name="+"
+        "thementisch.Material",
+        verbose_name=_("materials of interest"),
+        blank=True,
+        related_name="+",
     )
     value_chain_stages = models.ManyToManyField(
         "thementisch.ValueChainStage",
@@ -164,7 +170,9 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
     )
-    privacy_consent_at = models.DateTimeField(_("privacy policy accepted at"), null=True, blank=True)
+    privacy_consent_at = models.DateTimeField(
+        _("privacy policy accepted at"), null=True, blank=True
+    )
     feed_token = models.CharField(
         _("calendar and feed token"), max_length=64, unique=True, default=new_feed_token
     )

@@ -91,7 +91,7 @@ class SMTPSink:
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 -- aiosmtpd hook name
+    async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content, policy=policy.default))
         return "250 Message accepted for delivery"
 
@@ -138,11 +138,21 @@ class CeleryWorker:
     def start(self) -> CeleryWorker:
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "thementisch", "worker",
-                "--pool=prefork", f"--concurrency={self.concurrency}", "--without-heartbeat",
-                "--without-mingle", "--without-gossip", "-Q", self.env["CELERY_TASK_DEFAULT_QUEUE"],
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "thementisch",
+                "worker",
+                "--pool=prefork",
+                f"--concurrency={self.concurrency}",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "-Q",
+                self.env["CELERY_TASK_DEFAULT_QUEUE"],
                 "--loglevel=WARNING",
-            ],  # fmt: skip
+            ],
             cwd=ROOT,
             env=self.env,
             start_new_session=True,

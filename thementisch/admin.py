@@ -16,7 +16,14 @@ class ValueChainStageAdmin(admin.ModelAdmin):
 
 @admin.register(Material)
 class MaterialAdmin(admin.ModelAdmin):
-    list_display = ("label_de", "label_en", "group", "is_primary", "crma_strategic", "crma_critical")
+    list_display = (
+        "label_de",
+        "label_en",
+        "group",
+        "is_primary",
+        "crma_strategic",
+        "crma_critical",
+    )
     list_filter = ("is_primary", "group", "crma_strategic", "crma_critical")
     search_fields = ("label_de", "label_en", "slug")
 

@@ -322,7 +322,7 @@ def progress(topic: str) -> dict[str, int]:
     """Counts per status of the rows of one topic, e.g. ``meeting:7``."""
     from django.db.models import Count
 
-    counts = {status: 0 for status in OutgoingEmail.Status.values}
+    counts = dict.fromkeys(OutgoingEmail.Status.values, 0)
     for row in OutgoingEmail.objects.filter(topic=topic).values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
     return counts

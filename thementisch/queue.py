@@ -17,8 +17,10 @@ def enqueue(task: Any, *args: Any, **kwargs: Any) -> bool:
     """Send the task to the broker now; False (and a log line) if it is down."""
     try:
         task.apply_async(args=args, kwargs=kwargs)
-    except Exception:  # noqa: BLE001 -- a broker outage must not break the request
-        logger.warning("queue: could not enqueue %s; the sweeper will retry", task.name, exc_info=True)
+    except Exception:
+        logger.warning(
+            "queue: could not enqueue %s; the sweeper will retry", task.name, exc_info=True
+        )
         return False
     return True
 

@@ -99,7 +99,7 @@ def assert_accessible(page, context: str = "") -> None:
     assert not blocking, f"accessibility violations on {context or page.url}:\n{details}"
 
 
-def log_in(page, email: str, password: str = "password") -> None:
+def log_in(page, email: str, password: str = "password") -> None:  # noqa: S107 -- test password
     page.goto("/accounts/login/")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(password)

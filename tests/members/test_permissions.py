@@ -5,7 +5,7 @@ import pytest
 LOGIN = "login"  # redirect to the login page
 OK, FORBIDDEN = 200, 403
 
-# url: (anonymous, pending, member, ministry, coordinator)
+# Expected status per role, in the order of ROLES.
 TABLE = {
     "/": (OK, OK, OK, OK, OK),
     "/imprint/": (OK, OK, OK, OK, OK),

@@ -12,7 +12,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-secret-key-" + "x" * 50)
 os.environ.setdefault("SECURE", "0")
 
-from .base import *  # noqa: E402, F403 -- settings module layering
+from .base import *  # noqa: F403 -- settings module layering
 
 # Remember the real broker for end-to-end tests, then run tasks eagerly.
 TEST_BROKER_URL = CELERY_BROKER_URL  # noqa: F405 -- from base

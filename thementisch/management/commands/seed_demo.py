@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+
 class Command(BaseCommand):
     help = "Create demo organisations, logins and content (idempotent)."
 
