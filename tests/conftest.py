@@ -17,6 +17,36 @@ def _media_root(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = settings.MEDIA_ROOT = tmp_path / "private_media"
 
 
+_migrated_data: dict[str, str] = {}
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _restore_migrated_data(request, django_db_blocker):
+    """Give transactional tests what data migrations created (taxonomies, policy items).
+
+    Transactional tests (live server, real workers) end with a flush of every
+    table; pytest-django runs them after all other database tests. The first
+    one snapshots the migrated data, every later one loads the snapshot
+    before it starts, so each sees the same database as a fresh migration.
+    """
+    if _is_transactional(request):
+        from django.db import connection
+
+        with django_db_blocker.unblock():
+            if "default" not in _migrated_data:
+                _migrated_data["default"] = connection.creation.serialize_db_to_string()
+            else:
+                connection.creation.deserialize_db_from_string(_migrated_data["default"])
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth's rate limits live in the cache; each test starts with none used.

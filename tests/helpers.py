@@ -184,6 +184,9 @@ def real_broker(url: str):
     from thementisch.celery import app
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
+    # Celery reads CELERY_BROKER_URL from the environment before its settings.
+    saved_env = os.environ.get("CELERY_BROKER_URL")
+    os.environ["CELERY_BROKER_URL"] = url
     saved = {
         "broker_url": app.conf.broker_url,
         "task_always_eager": app.conf.task_always_eager,
@@ -197,6 +200,10 @@ def real_broker(url: str):
         yield queue
     finally:
         app.conf.update(saved)
+        if saved_env is None:
+            os.environ.pop("CELERY_BROKER_URL", None)
+        else:
+            os.environ["CELERY_BROKER_URL"] = saved_env
         _reset_connections(app)
 
 

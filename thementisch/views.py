@@ -1,6 +1,5 @@
 """Pages that belong to no feature: legal pages, health check, error pages."""
 
-from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -32,12 +31,14 @@ def _database_ok() -> tuple[bool, str]:
 
 
 def _broker_ok() -> tuple[bool, str]:
-    if settings.CELERY_TASK_ALWAYS_EAGER:
-        return True, "eager"
+    from kombu import Connection
+
     from thementisch.celery import app
 
+    if app.conf.task_always_eager:
+        return True, "eager"
     try:
-        with app.connection_for_write() as conn:
+        with Connection(app.conf.broker_url, connect_timeout=2) as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
     except Exception as error:  # noqa: BLE001 -- reported, not raised
         return False, type(error).__name__

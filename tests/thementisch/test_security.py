@@ -123,18 +123,11 @@ def test_healthz_reports_database_and_broker():
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_down(settings):
-    from tests.helpers import free_port
+def test_healthz_is_503_when_the_broker_is_down():
+    from tests.helpers import free_port, real_broker
 
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    from thementisch.celery import app
-
-    saved = app.conf.broker_url
-    app.conf.broker_url = f"redis://127.0.0.1:{free_port()}/0"
-    try:
+    with real_broker(f"redis://127.0.0.1:{free_port()}/0"):
         response = Client().get("/healthz")
-    finally:
-        app.conf.broker_url = saved
 
     assert response.status_code == 503
     assert response.json()["status"] == "unavailable"
