@@ -44,7 +44,6 @@ def _restore_migrated_data(request, django_db_blocker):
                 _migrated_data["default"] = connection.creation.serialize_db_to_string()
             else:
                 connection.creation.deserialize_db_from_string(_migrated_data["default"])
-    yield
 
 
 @pytest.fixture(autouse=True)
