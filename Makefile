@@ -17,6 +17,7 @@ help:
 	@echo "make beat     Celery beat scheduler (needs CELERY_BROKER_URL)"
 	@echo "make messages update and compile translations"
 	@echo "make lint     ruff"
+	@echo "make bench    benchmarks on PostgreSQL with wrk (SMOKE=1 for a quick run)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || (echo "Python 3.11 or newer is needed" && exit 1)
@@ -65,6 +66,12 @@ check-deploy: install
 	DEBUG=0 SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
 	ALLOWED_HOSTS=portal.example.org SITE_URL=https://portal.example.org \
 	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks against a separate PostgreSQL database (BENCH_DATABASE_URL,
+# default postgres://postgres@127.0.0.1:5432/thementisch_bench) with wrk.
+# SMOKE=1: tiny data and a few seconds of load (CI runs this).
+bench: install
+	$(PY) bench/run.py $(if $(SMOKE),--smoke,)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

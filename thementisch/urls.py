@@ -1,6 +1,7 @@
 """The URL map; apps are included by dotted path, so this module imports none."""
 
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -26,6 +27,10 @@ urlpatterns = [
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
 ]
+
+if settings.BENCH:
+    # The benchmark floor view, only in benchmark runs (make bench).
+    urlpatterns.append(path("bench/", include("digests.bench_urls")))
 
 handler403 = "thementisch.views.permission_denied"
 handler404 = "thementisch.views.page_not_found"
