@@ -105,10 +105,19 @@ def free_port() -> int:
 def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [
-            PYTHON, "-m", "gunicorn", "thementisch.wsgi:application",
-            "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-            "--worker-class", "sync", "--log-level", "warning",
-        ],  # fmt: skip
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "thementisch.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ]
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -118,7 +127,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited (is port {port} taken?)")
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 -- loopback
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return process
         except OSError:
             time.sleep(0.5)
@@ -155,9 +164,15 @@ def to_ms(value: str, unit: str) -> float:
 def run_wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
     output = subprocess.run(
         [
-            "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency",
-            "-H", f"Cookie: {cookie}", url,
-        ],  # fmt: skip
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            url,
+        ]
         check=True,
         capture_output=True,
         text=True,
@@ -253,8 +268,8 @@ def render(rows, extras, scale, fill_seconds, seconds, options, database_url) ->
         "# Benchmark results",
         "",
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
-        f"- machine: {os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
-        f"PostgreSQL {postgres_version(database_url)}",
+        f"- machine: {os.cpu_count()} cores, {platform.machine()}, "
+        f"Python {platform.python_version()}, PostgreSQL {postgres_version(database_url)}",
         f"- data: `seed_demo --scale {scale}` (filled in {fill_seconds:.0f} s)",
         f"- server: gunicorn, {options.workers} sync workers, DEBUG off; load: wrk, 1 thread, "
         f"{options.connections} connections, {seconds} s per page, logged in as a member",
