@@ -117,7 +117,7 @@ def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.P
             "sync",
             "--log-level",
             "warning",
-        ]
+        ],
         cwd=ROOT,
         env=env,
         start_new_session=True,
@@ -172,7 +172,7 @@ def run_wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, 
             "-H",
             f"Cookie: {cookie}",
             url,
-        ]
+        ],
         check=True,
         capture_output=True,
         text=True,
