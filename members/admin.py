@@ -94,19 +94,16 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
 
-    def get_queryset(self, request):
-        # Pending members first: they are what the coordinator has to act on.
-        queryset = self.model._default_manager.get_queryset().annotate(
-            pending_first=Case(
-                When(status=User.Status.PENDING, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        return queryset.order_by(*self.get_ordering(request))
-
     def get_ordering(self, request):
-        return ["pending_first", "-date_joined"]
+        # Pending members first: they are what the coordinator has to act on.
+        # An expression, not an annotation, so every queryset of users (also
+        # the choices of user fields in other admins) can be ordered by it.
+        pending_first = Case(
+            When(status=User.Status.PENDING, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        return [pending_first.asc(), "-date_joined"]
 
     @admin.display(description=_("name"), ordering="last_name")
     def full_name(self, obj: User) -> str:
