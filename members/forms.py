@@ -134,6 +134,11 @@ class ProfileForm(forms.ModelForm):
             "digest_frequency": _("A summary of what is new for you, by email."),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["first_name"].required = True
+        self.fields["last_name"].required = True
+
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(

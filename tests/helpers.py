@@ -201,6 +201,10 @@ def real_broker(url: str):
 
 
 def _reset_connections(app) -> None:
+    """Drop every cached broker connection, so the next publish uses the new URL."""
+    from kombu import pools
+
+    pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None

@@ -39,7 +39,14 @@ logger = logging.getLogger(__name__)
 # A freshly queued row is sent by its on-commit task; the sweeper leaves it
 # alone for this long so the two do not race for nothing.
 SWEEP_GRACE = timedelta(seconds=60)
-PERMANENT_SMTP_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+# Errors that another attempt cannot fix: a refused address, a message that
+# cannot be encoded (e.g. a non-ASCII local part without SMTPUTF8).
+PERMANENT_ERRORS = (
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    UnicodeError,
+    ValueError,
+)
 
 
 def absolute_url(path: str) -> str:
@@ -273,7 +280,7 @@ def deliver(email_ids: Sequence[int]) -> list[int]:
 
 
 def _record_failure(row: OutgoingEmail, error: Exception) -> None:
-    permanent = isinstance(error, PERMANENT_SMTP_ERRORS) or (
+    permanent = isinstance(error, PERMANENT_ERRORS) or (
         isinstance(error, smtplib.SMTPResponseException) and error.smtp_code >= 500
     )
     row.last_error = f"{type(error).__name__}: {error}"[:2000]

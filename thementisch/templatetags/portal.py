@@ -30,3 +30,9 @@ def active_nav(request, prefix: str) -> str:
     if (prefix == "/" and path == "/") or (prefix != "/" and path.startswith(prefix)):
         return mark_safe(' aria-current="page"')
     return ""
+
+
+@register.filter
+def can_edit(comment, user) -> bool:
+    """Whether `user` may still edit `comment` (author, within 15 minutes)."""
+    return comment.can_be_edited_by(user)
