@@ -5,6 +5,7 @@ followers are notified exactly once; editing an existing update notifies
 nobody.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count
@@ -15,7 +16,7 @@ from . import services
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate
 
 
-class PolicyKeyDateInline(admin.TabularInline):
+class PolicyKeyDateInline(admin.StackedInline):
     model = PolicyKeyDate
     extra = 0
     fields = ("date", "precision", "kind", "label", "label_en", "needs_review")
@@ -46,10 +47,13 @@ class PolicyItemAdmin(admin.ModelAdmin):
     list_filter = ("needs_review", "level", "kind", "status", "verification", "is_demo")
     search_fields = ("title", "title_en", "short_name", "reference", "import_key")
     prepopulated_fields = {"slug": ("short_name",)}
-    filter_horizontal = ("materials", "value_chain_stages")
     readonly_fields = ("import_key", "created_at", "updated_at")
     inlines = [PolicyKeyDateInline, PolicyUpdateInline]
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        # Checkboxes instead of the two-list widget: labelled, no inline styles (CSP).
+        models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple},
+    }
     actions = ["mark_reviewed"]
     fieldsets = (
         (None, {"fields": ("short_name", "title", "title_en", "slug", "reference", "source_url")}),

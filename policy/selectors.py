@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -21,9 +22,38 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+ROUGH = (Precision.QUARTER, Precision.HALF, Precision.YEAR)
+
+
+def _dated_upcoming(today: datetime.date, prefix: str = "") -> Q:
+    """Still ahead and placeable: known to the day or month, or a period not begun yet."""
+    return Q(**{f"{prefix}date_end__gte": today}) & (
+        Q(**{f"{prefix}precision__in": [Precision.DAY, Precision.MONTH]})
+        | Q(**{f"{prefix}date__gte": today})
+    )
+
+
+def _open_period(today: datetime.date, prefix: str = "") -> Q:
+    """Expected within a quarter, half year or year that is running now ("2026")."""
+    return Q(
+        **{
+            f"{prefix}precision__in": ROUGH,
+            f"{prefix}date__lt": today,
+            f"{prefix}date_end__gte": today,
+        }
+    )
+
+
 def upcoming_key_dates_queryset(today: datetime.date | None = None) -> QuerySet[PolicyKeyDate]:
-    """Key dates whose period has not ended yet, nearest first."""
-    return PolicyKeyDate.objects.filter(date_end__gte=today or _today()).order_by(
+    """Key dates still ahead, in date order (periods running now are `open_periods_queryset`)."""
+    return PolicyKeyDate.objects.filter(_dated_upcoming(today or _today())).order_by(
+        "date", "date_end", "pk"
+    )
+
+
+def open_periods_queryset(today: datetime.date | None = None) -> QuerySet[PolicyKeyDate]:
+    """Key dates expected some time in the running quarter, half year or year."""
+    return PolicyKeyDate.objects.filter(_open_period(today or _today())).order_by(
         "date_end", "date", "pk"
     )
 
@@ -31,10 +61,10 @@ def upcoming_key_dates_queryset(today: datetime.date | None = None) -> QuerySet[
 def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
     """Items for /policy/ with what a row shows, in a fixed number of queries.
 
-    Annotated: `next_due` (end of the next upcoming key date), `is_followed`
-    (by `user`), `update_count`, `last_update_on`. Prefetched: the upcoming
-    key dates (`upcoming_dates`) and the materials. Ordered by the next date,
-    items without an upcoming date last.
+    Annotated: `next_due` (the next dated key date, else the end of a period
+    running now), `is_followed` (by `user`), `update_count`, `last_update_on`.
+    Prefetched: `upcoming_dates`, `open_periods` and the materials. Ordered by
+    the next date, items without one last.
     """
     today = _today()
     updates = PolicyUpdate.objects.filter(item=OuterRef("pk"))
@@ -44,7 +74,10 @@ def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
     last_update = updates.order_by("-date").values("date")[:1]
     return (
         PolicyItem.objects.annotate(
-            next_due=Min("key_dates__date_end", filter=Q(key_dates__date_end__gte=today)),
+            next_due=Coalesce(
+                Min("key_dates__date", filter=_dated_upcoming(today, "key_dates__")),
+                Min("key_dates__date_end", filter=_open_period(today, "key_dates__")),
+            ),
             is_followed=Exists(
                 PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
             ),
@@ -53,23 +86,39 @@ def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
         )
         .prefetch_related(
             Prefetch(
-                "key_dates",
-                queryset=upcoming_key_dates_queryset(today),
-                to_attr="upcoming_dates",
+                "key_dates", queryset=upcoming_key_dates_queryset(today), to_attr="upcoming_dates"
             ),
+            Prefetch("key_dates", queryset=open_periods_queryset(today), to_attr="open_periods"),
             "materials",
         )
         .order_by(F("next_due").asc(nulls_last=True), "title", "pk")
     )
 
 
-def timeline(items: QuerySet[PolicyItem], *, limit: int = 10) -> list[PolicyKeyDate]:
-    """The next `limit` key dates of `items` (a filtered list), nearest first."""
-    return list(
-        upcoming_key_dates_queryset()
-        .filter(item__in=items.order_by().values("pk"))
-        .select_related("item")[:limit]
-    )
+def timeline(items: QuerySet[PolicyItem], *, limit: int = 10) -> dict[str, list[PolicyKeyDate]]:
+    """The next `limit` dated key dates of `items` (a filtered list), nearest first,
+    and the dates expected within a period running now."""
+    ids = items.order_by().values("pk")
+    return {
+        "dated": list(
+            upcoming_key_dates_queryset().filter(item__in=ids).select_related("item")[:limit]
+        ),
+        "open": list(open_periods_queryset().filter(item__in=ids).select_related("item")),
+    }
+
+
+def next_key_date(key_dates: list[PolicyKeyDate]) -> PolicyKeyDate | None:
+    """The next dated key date of a list, else one expected in a running period."""
+    today = _today()
+    dated = [
+        d
+        for d in key_dates
+        if d.date_end >= today and (d.precision not in ROUGH or d.date >= today)
+    ]
+    if dated:
+        return min(dated, key=lambda d: (d.date, d.date_end, d.pk))
+    running = [d for d in key_dates if d.date_end >= today]
+    return min(running, key=lambda d: (d.date_end, d.pk)) if running else None
 
 
 def policy_item_detail(slug: str) -> QuerySet[PolicyItem]:

@@ -57,7 +57,7 @@ def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
     item = get_item_for_user(request.user, slug)
     key_dates = list(item.key_dates.all())
     today = timezone.localdate()
-    next_date = next((d for d in sorted(key_dates, key=_due) if d.date_end >= today), None)
+    next_date = selectors.next_key_date(key_dates)
     return render(
         request,
         "policy/detail.html",
@@ -73,10 +73,6 @@ def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "follower_count": item.follows.count(),
         },
     )
-
-
-def _due(key_date):
-    return (key_date.date_end, key_date.date, key_date.pk)
 
 
 def _milestones(key_dates) -> list:

@@ -58,7 +58,28 @@ def test_list_orders_by_next_date_and_timeline_shows_next_milestones_first(
     response = member_client.get("/policy/")
 
     assert list(response.context["items"]) == [sooner, later, without]
-    assert [d.label for d in response.context["timeline"]] == ["in fünf Tagen", "in neunzig Tagen"]
+    assert [d.label for d in response.context["timeline"]["dated"]] == [
+        "in fünf Tagen",
+        "in neunzig Tagen",
+    ]
+
+
+def test_dates_of_a_running_period_come_after_the_dated_ones(member_client, own_items):
+    today = timezone.localdate()
+    vague = PolicyItemFactory(short_name="Vage")
+    PolicyKeyDateFactory(
+        item=vague, date=today.replace(month=1, day=1), precision="year", label="dieses Jahr"
+    )
+    exact = PolicyItemFactory(short_name="Genau")
+    PolicyKeyDateFactory(item=exact, date=days(400), label="übernächstes Jahr")
+
+    response = member_client.get("/policy/")
+
+    timeline = response.context["timeline"]
+    assert [d.label for d in timeline["dated"]] == ["übernächstes Jahr"]
+    assert [d.label for d in timeline["open"]] == ["dieses Jahr"]
+    assert list(response.context["items"]) == [vague, exact]  # due by the end of this year
+    assert "dieses Jahr" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -126,9 +147,10 @@ def test_list_query_count_does_not_grow(member_client, django_assert_num_queries
         for _ in range(3):
             PolicyUpdateFactory(item=item)
 
-    # session, user, count, items (annotated), their upcoming dates, their
-    # materials, the timeline, and the filter's material and stage choices.
-    with django_assert_num_queries(9):
+    # session, user, count, items (annotated), their upcoming dates, their open
+    # periods, their materials, the timeline (dated and open), and the filter's
+    # material and stage choices.
+    with django_assert_num_queries(11):
         response = member_client.get("/policy/?sort=updated")
 
     assert response.status_code == 200
