@@ -123,8 +123,11 @@ def test_healthz_reports_database_and_broker():
 
 
 @pytest.mark.django_db
-def test_healthz_is_503_when_the_broker_is_down(settings):
+def test_healthz_is_503_when_the_broker_is_down(settings, monkeypatch):
     from tests.helpers import free_port
+
+    # Celery reads CELERY_BROKER_URL from the environment before its own conf.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
     from thementisch.celery import app
