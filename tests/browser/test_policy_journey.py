@@ -7,18 +7,19 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from policy.models import PolicyFollow, PolicyUpdate
+from policy.models import PolicyFollow, PolicyItem, PolicyUpdate
 from tests.browser.conftest import assert_accessible, log_in
 from tests.factories import CoordinatorFactory, UserFactory
 from tests.policy.factories import PolicyItemFactory, PolicyKeyDateFactory, PolicyUpdateFactory
 
-# Transactional tests start from an empty database (the seeded items are
-# flushed by earlier transactional tests), so each test builds its items.
+# Whether the seeded reference items are still there depends on the order of
+# transactional tests (each flushes the database), so each test builds its own.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def espr():
     """An item like the seeded ESPR entry, with key dates, an update and a review notice."""
+    PolicyItem.objects.all().delete()
     item = PolicyItemFactory(
         short_name="Ökodesign-Verordnung (ESPR)",
         title="Verordnung (EU) 2024/1781 über Ökodesign-Anforderungen",
@@ -103,6 +104,7 @@ def test_coordinator_adds_update_and_following_member_sees_it(page, mailoutbox):
 
 def test_member_unfollows_and_follows_with_htmx(page):
     member = UserFactory(email="mira@example.com")
+    PolicyItem.objects.all().delete()
     item = PolicyItemFactory(short_name="CBAM", slug="eu_cbam")
     PolicyFollow.objects.create(item=item, user=member)
 
