@@ -19,6 +19,7 @@ from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate
 class PolicyKeyDateInline(admin.StackedInline):
     model = PolicyKeyDate
     extra = 0
+    classes = ["collapse"]
     fields = ("date", "precision", "kind", "label", "label_en", "needs_review")
 
 
@@ -48,7 +49,7 @@ class PolicyItemAdmin(admin.ModelAdmin):
     search_fields = ("title", "title_en", "short_name", "reference", "import_key")
     prepopulated_fields = {"slug": ("short_name",)}
     readonly_fields = ("import_key", "created_at", "updated_at")
-    inlines = [PolicyKeyDateInline, PolicyUpdateInline]
+    inlines = [PolicyUpdateInline, PolicyKeyDateInline]
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https"},
         # Checkboxes instead of the two-list widget: labelled, no inline styles (CSP).

@@ -76,12 +76,21 @@ def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _milestones(key_dates) -> list:
-    """The first key date of each main kind (proposed, adopted, in force, applies from)."""
-    wanted = ["proposed", "adopted", "in_force", "applies_from"]
+    """The first proposal, adoption, entry into force and application date, in date order.
+
+    A proposal dated after the adoption belongs to an amendment and stays in
+    the full list only.
+    """
     first = {}
     for key_date in key_dates:
         first.setdefault(key_date.kind, key_date)
-    return [first[kind] for kind in wanted if kind in first]
+    proposed, adopted = first.get("proposed"), first.get("adopted")
+    if proposed and adopted and proposed.date > adopted.date:
+        del first["proposed"]
+    wanted = [
+        first[kind] for kind in ("proposed", "adopted", "in_force", "applies_from") if kind in first
+    ]
+    return sorted(wanted, key=lambda d: (d.date, d.pk))
 
 
 @require_POST

@@ -350,3 +350,9 @@ def test_calendar_page_only_followed(member_client, member):
     html = response.content.decode()
     assert "Start des Zertifikatverkaufs" in html
     assert "Batteriepass" not in html
+
+
+def test_key_date_summary_leaves_out_a_later_amendment_proposal(member_client):
+    response = member_client.get("/policy/eu_crma/")
+
+    assert [d.kind for d in response.context["milestones"]] == ["adopted", "in_force"]
