@@ -5,6 +5,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 
 from members.models import User
+from policy import selectors as policy_selectors
 
 
 def dashboard_for(user: User) -> dict[str, Any]:
@@ -17,5 +18,6 @@ def dashboard_for(user: User) -> dict[str, Any]:
         context["recommend_mfa"] = not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists()
+    context["policy"] = policy_selectors.dashboard_panel(user)
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
     return context

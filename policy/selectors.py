@@ -1,0 +1,208 @@
+"""Reads of the policy radar, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
+
+# Barrier states whose barriers members may see (the barriers app's values;
+# policy reads barriers only through the reverse relation item.barriers).
+VISIBLE_BARRIER_STATES = ("published", "forwarded", "answered", "resolved")
+DASHBOARD_DATES = 5
+DASHBOARD_UPDATES = 3
+
+
+def _today() -> datetime.date:
+    return timezone.localdate()
+
+
+ROUGH = (Precision.QUARTER, Precision.HALF, Precision.YEAR)
+
+
+def _dated_upcoming(today: datetime.date, prefix: str = "") -> Q:
+    """Still ahead and placeable: known to the day or month, or a period not begun yet."""
+    return Q(**{f"{prefix}date_end__gte": today}) & (
+        Q(**{f"{prefix}precision__in": [Precision.DAY, Precision.MONTH]})
+        | Q(**{f"{prefix}date__gte": today})
+    )
+
+
+def _open_period(today: datetime.date, prefix: str = "") -> Q:
+    """Expected within a quarter, half year or year that is running now ("2026")."""
+    return Q(
+        **{
+            f"{prefix}precision__in": ROUGH,
+            f"{prefix}date__lt": today,
+            f"{prefix}date_end__gte": today,
+        }
+    )
+
+
+def upcoming_key_dates_queryset(today: datetime.date | None = None) -> QuerySet[PolicyKeyDate]:
+    """Key dates still ahead, in date order (periods running now are `open_periods_queryset`)."""
+    return PolicyKeyDate.objects.filter(_dated_upcoming(today or _today())).order_by(
+        "date", "date_end", "pk"
+    )
+
+
+def open_periods_queryset(today: datetime.date | None = None) -> QuerySet[PolicyKeyDate]:
+    """Key dates expected some time in the running quarter, half year or year."""
+    return PolicyKeyDate.objects.filter(_open_period(today or _today())).order_by(
+        "date_end", "date", "pk"
+    )
+
+
+def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
+    """Items for /policy/ with what a row shows, in a fixed number of queries.
+
+    Annotated: `next_due` (the next dated key date, else the end of a period
+    running now), `is_followed` (by `user`), `update_count`, `last_update_on`.
+    Prefetched: `upcoming_dates`, `open_periods` and the materials. Ordered by
+    the next date, items without one last.
+    """
+    today = _today()
+    updates = PolicyUpdate.objects.filter(item=OuterRef("pk"))
+    update_count = (
+        updates.order_by().values("item").annotate(n=Count("pk")).values("n")[:1]
+    )  # a correlated count: no join that would multiply other annotations
+    last_update = updates.order_by("-date").values("date")[:1]
+    return (
+        PolicyItem.objects.annotate(
+            next_due=Coalesce(
+                Min("key_dates__date", filter=_dated_upcoming(today, "key_dates__")),
+                Min("key_dates__date_end", filter=_open_period(today, "key_dates__")),
+            ),
+            is_followed=Exists(
+                PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
+            ),
+            update_count=Subquery(update_count),
+            last_update_on=Subquery(last_update),
+        )
+        .prefetch_related(
+            Prefetch(
+                "key_dates", queryset=upcoming_key_dates_queryset(today), to_attr="upcoming_dates"
+            ),
+            Prefetch("key_dates", queryset=open_periods_queryset(today), to_attr="open_periods"),
+            "materials",
+        )
+        .order_by(F("next_due").asc(nulls_last=True), "title", "pk")
+    )
+
+
+def timeline(items: QuerySet[PolicyItem], *, limit: int = 10) -> dict[str, list[PolicyKeyDate]]:
+    """The next `limit` dated key dates of `items` (a filtered list), nearest first,
+    and the dates expected within a period running now."""
+    ids = items.order_by().values("pk")
+    return {
+        "dated": list(
+            upcoming_key_dates_queryset().filter(item__in=ids).select_related("item")[:limit]
+        ),
+        "open": list(open_periods_queryset().filter(item__in=ids).select_related("item")),
+    }
+
+
+def next_key_date(key_dates: list[PolicyKeyDate]) -> PolicyKeyDate | None:
+    """The next dated key date of a list, else one expected in a running period."""
+    today = _today()
+    dated = [
+        d
+        for d in key_dates
+        if d.date_end >= today and (d.precision not in ROUGH or d.date >= today)
+    ]
+    if dated:
+        return min(dated, key=lambda d: (d.date, d.date_end, d.pk))
+    running = [d for d in key_dates if d.date_end >= today]
+    return min(running, key=lambda d: (d.date_end, d.pk)) if running else None
+
+
+def policy_item_detail(slug: str) -> QuerySet[PolicyItem]:
+    """The queryset to fetch one item page by slug, with its taxonomy."""
+    return PolicyItem.objects.filter(slug=slug).prefetch_related("materials", "value_chain_stages")
+
+
+def updates_of(item: PolicyItem) -> QuerySet[PolicyUpdate]:
+    """The item's updates, newest first, with their authors."""
+    return item.updates.select_related("author").order_by("-date", "-created_at", "-pk")
+
+
+def barriers_naming(item: PolicyItem) -> QuerySet:
+    """Visible barriers that name `item` as their source, through the reverse relation.
+
+    Only published, forwarded, answered and resolved barriers; the template
+    never shows the author of an anonymous one.
+    """
+    return (
+        item.barriers.filter(status__in=VISIBLE_BARRIER_STATES)
+        .select_related("organisation", "author")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def is_following(item: PolicyItem, user: Any) -> bool:
+    return PolicyFollow.objects.filter(item=item, user_id=getattr(user, "pk", None)).exists()
+
+
+def latest_updates(*, limit: int = 50) -> QuerySet[PolicyUpdate]:
+    """The most recently published updates (the Atom feed), newest first."""
+    return PolicyUpdate.objects.select_related("item", "author").order_by("-created_at", "-pk")[
+        :limit
+    ]
+
+
+def updates_since(since: datetime.datetime) -> QuerySet[PolicyUpdate]:
+    """Updates published since `since`, newest first (for the digest)."""
+    return (
+        PolicyUpdate.objects.filter(created_at__gte=since)
+        .select_related("item")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def followed_item_ids(user: Any) -> set[int]:
+    """Ids of the items `user` follows."""
+    return set(PolicyFollow.objects.filter(user=user).values_list("item_id", flat=True))
+
+
+def calendar_dates(
+    *, year: int | None = None, user: Any = None, followed_only: bool = False
+) -> QuerySet[PolicyKeyDate]:
+    """Key dates (of one year, or all), of followed items only if asked, in date order."""
+    dates = PolicyKeyDate.objects.select_related("item").order_by("date", "date_end", "pk")
+    if year is not None:
+        dates = dates.filter(date__year=year)
+    if followed_only:
+        dates = dates.filter(item__follows__user_id=getattr(user, "pk", None))
+    return dates
+
+
+def exact_key_dates(*, user: Any = None, followed_only: bool = False) -> QuerySet[PolicyKeyDate]:
+    """Key dates known to the day (what the ICS subscription holds)."""
+    return calendar_dates(user=user, followed_only=followed_only).filter(precision=Precision.DAY)
+
+
+def calendar_years() -> list[int]:
+    """The years that have key dates, ascending."""
+    return sorted({d.year for d in PolicyKeyDate.objects.dates("date", "year")})
+
+
+def dashboard_panel(user: Any) -> dict[str, Any]:
+    """The dashboard panel: the next key dates and the latest updates of followed items.
+
+    Three queries: followed ids, the next dates, the updates of followed items.
+    """
+    followed = followed_item_ids(user)
+    dates = list(upcoming_key_dates_queryset().select_related("item")[:DASHBOARD_DATES])
+    updates = []
+    if followed:
+        updates = list(
+            PolicyUpdate.objects.filter(item_id__in=followed)
+            .select_related("item")
+            .order_by("-created_at", "-pk")[:DASHBOARD_UPDATES]
+        )
+    return {"next_dates": dates, "followed_ids": followed, "followed_updates": updates}

@@ -1,0 +1,219 @@
+"""Pages of the policy radar: list, item, calendar, follow, feeds."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from members.permissions import member_required
+from thementisch.mail import absolute_url
+
+from . import selectors, services
+from .feeds import PersonalUpdatesFeed, PublicUpdatesFeed
+from .filters import PolicyFilter
+from .forms import CalendarForm
+from .ics import build_calendar
+from .models import Precision
+from .permissions import get_item_for_user, member_for_token
+
+LIST_PAGE_SIZE = 50
+
+
+@member_required
+def item_list(request: HttpRequest) -> HttpResponse:
+    """`/policy/`: filters, search, the list and a timeline of upcoming dates."""
+    policy_filter = PolicyFilter(
+        request.GET or None,
+        queryset=selectors.policy_items_for_list(request.user),
+        request=request,
+    )
+    items = policy_filter.qs
+    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "policy/list.html",
+        {
+            "filter": policy_filter,
+            "page": page,
+            "items": page.object_list,
+            "timeline": selectors.timeline(items),
+            "filtered": bool(set(request.GET) - {"page"}),
+        },
+    )
+
+
+@member_required
+def item_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """`/policy/<slug>/`: the item, its key dates, updates, barriers and the follow button."""
+    item = get_item_for_user(request.user, slug)
+    key_dates = list(item.key_dates.all())
+    today = timezone.localdate()
+    next_date = selectors.next_key_date(key_dates)
+    return render(
+        request,
+        "policy/detail.html",
+        {
+            "item": item,
+            "key_dates": key_dates,
+            "next_date": next_date,
+            "milestones": _milestones(key_dates),
+            "today": today,
+            "updates": selectors.updates_of(item),
+            "barriers": selectors.barriers_naming(item),
+            "is_following": selectors.is_following(item, request.user),
+            "follower_count": item.follows.count(),
+        },
+    )
+
+
+def _milestones(key_dates) -> list:
+    """The first proposal, adoption, entry into force and application date, in date order.
+
+    A proposal dated after the adoption belongs to an amendment and stays in
+    the full list only.
+    """
+    first = {}
+    for key_date in key_dates:
+        first.setdefault(key_date.kind, key_date)
+    proposed, adopted = first.get("proposed"), first.get("adopted")
+    if proposed and adopted and proposed.date > adopted.date:
+        del first["proposed"]
+    wanted = [
+        first[kind] for kind in ("proposed", "adopted", "in_force", "applies_from") if kind in first
+    ]
+    return sorted(wanted, key=lambda d: (d.date, d.pk))
+
+
+@require_POST
+@member_required
+def follow(request: HttpRequest, slug: str) -> HttpResponse:
+    """Follow an item (POST). htmx gets the button back; without JS, a redirect."""
+    item = get_item_for_user(request.user, slug)
+    services.follow_item(item, user=request.user)
+    return _follow_response(request, item, following=True, message=_("You now follow this item."))
+
+
+@require_POST
+@member_required
+def unfollow(request: HttpRequest, slug: str) -> HttpResponse:
+    item = get_item_for_user(request.user, slug)
+    services.unfollow_item(item, user=request.user)
+    return _follow_response(
+        request, item, following=False, message=_("You no longer follow this item.")
+    )
+
+
+def _follow_response(request, item, *, following: bool, message: str) -> HttpResponse:
+    if request.headers.get("HX-Request") == "true":
+        return render(
+            request,
+            "policy/_follow_button.html",
+            {
+                "item": item,
+                "is_following": following,
+                "follower_count": item.follows.count(),
+                "status_message": message,
+            },
+        )
+    messages.success(request, message)
+    return redirect(item)
+
+
+@member_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    """`/policy/calendar/`: the key dates of one year, month by month."""
+    form = CalendarForm(request.GET or None)
+    today = timezone.localdate()
+    year, followed_only = today.year, False
+    if form.is_valid():
+        year = form.cleaned_data["year"] or today.year
+        followed_only = form.cleaned_data["followed"]
+    dates = list(
+        selectors.calendar_dates(year=year, user=request.user, followed_only=followed_only)
+    )
+    exact = [d for d in dates if d.precision in (Precision.DAY, Precision.MONTH)]
+    rough = [d for d in dates if d.precision not in (Precision.DAY, Precision.MONTH)]
+    months = []
+    for _month, entries in groupby(exact, key=lambda d: d.date.month):
+        entries = list(entries)
+        months.append((entries[0].date.replace(day=1), entries))
+    years = selectors.calendar_years()
+    return render(
+        request,
+        "policy/calendar.html",
+        {
+            "form": form,
+            "year": year,
+            "followed_only": followed_only,
+            "months": months,
+            "rough": rough,
+            "today": today,
+            "previous_year": year - 1 if not years or year - 1 >= years[0] else None,
+            "next_year": year + 1 if not years or year + 1 <= years[-1] else None,
+            "subscription_url": absolute_url(
+                reverse("policy:personal_calendar", args=[request.user.feed_token])
+            ),
+        },
+    )
+
+
+def _calendar_response(dates, *, name: str, filename: str, private: bool) -> HttpResponse:
+    response = HttpResponse(
+        build_calendar(dates, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, max-age=900" if private else "public, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@member_required
+def calendar_download(request: HttpRequest) -> HttpResponse:
+    """`/policy/calendar.ics`: every exact key date, for a logged-in member to import once."""
+    followed_only = request.GET.get("followed") == "1"
+    dates = selectors.exact_key_dates(user=request.user, followed_only=followed_only)
+    return _calendar_response(
+        dates,
+        name=_("Thementisch Metall – policy dates"),
+        filename="politik-radar.ics",
+        private=True,
+    )
+
+
+def personal_calendar(request: HttpRequest, token: str) -> HttpResponse:
+    """`/policy/calendar/<token>.ics`: the subscription, authorised by the member's token."""
+    member = member_for_token(token)
+    followed_only = request.GET.get("followed") == "1"
+    with translation.override(member.language or "de"):
+        dates = selectors.exact_key_dates(user=member, followed_only=followed_only)
+        return _calendar_response(
+            dates,
+            name=_("Thementisch Metall – policy dates"),
+            filename="politik-radar.ics",
+            private=True,
+        )
+
+
+@cache_control(public=True, max_age=900)
+def public_feed(request: HttpRequest) -> HttpResponse:
+    """`/policy/feed/`: public Atom feed of update headlines (no members-only text)."""
+    return PublicUpdatesFeed()(request)
+
+
+def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """`/policy/feed/<token>/`: the full updates for one member, in their language."""
+    member = member_for_token(token)
+    with translation.override(member.language or "de"):
+        response = PersonalUpdatesFeed()(request, token=token)
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
