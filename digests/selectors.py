@@ -5,6 +5,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 
 from members.models import User
+from pilots.selectors import dashboard_panel as pilots_panel
 
 
 def dashboard_for(user: User) -> dict[str, Any]:
@@ -18,4 +19,5 @@ def dashboard_for(user: User) -> dict[str, Any]:
             user=user, type=Authenticator.Type.TOTP
         ).exists()
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
+    context.update(pilots_panel(user))
     return context
