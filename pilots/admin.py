@@ -8,6 +8,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.models import User
 from thementisch.comments import CommentError, remove_comment
 
 from . import services
@@ -171,6 +172,13 @@ class PilotProjectAdmin(admin.ModelAdmin):
     )
     inlines = [PartnerNeedInline, PilotApplicationInline, PilotEventInline]
     actions = ["renew_listing"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # The user admin orders by an annotation of its own queryset; give the
+        # person fields a plain queryset so the change form can be built.
+        if db_field.name in ("proposer", "contact_person"):
+            kwargs["queryset"] = User.objects.order_by("last_name", "first_name")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

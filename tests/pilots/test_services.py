@@ -22,6 +22,7 @@ def recipients(outbox) -> list[str]:
     """The plain addresses of the sent messages, in order."""
     return [parseaddr(message.to[0])[1] for message in outbox]
 
+
 Status = PilotProject.Status
 
 
@@ -98,7 +99,7 @@ def test_unpublished_barrier_cannot_be_linked(member):
 def test_need_with_applications_cannot_be_deleted(pilot, need, peer):
     ApplicationFactory(need=need, applicant=peer)
 
-    with pytest.raises(PilotError, match="filled"):
+    with pytest.raises(PilotError, match="als besetzt"):
         services.update_pilot(
             pilot,
             by=pilot.proposer,
@@ -136,7 +137,7 @@ def test_one_open_application_per_organisation_and_need(pilot, need, peer):
     services.apply_to_pilot(pilot, by=peer, need=need, message="Erste Bewerbung")
     colleague = UserFactory(organisation=peer.organisation)
 
-    with pytest.raises(PilotError, match="already has an open application"):
+    with pytest.raises(PilotError, match="bereits eine offene Bewerbung"):
         services.apply_to_pilot(pilot, by=colleague, need=need, message="Zweite Bewerbung")
     assert PilotApplication.objects.count() == 1
 
@@ -167,7 +168,7 @@ def test_cannot_apply_to_a_pilot_of_the_own_organisation(pilot, need):
 def test_member_without_organisation_cannot_apply(pilot, need):
     loner = UserFactory(organisation=None)
 
-    with pytest.raises(PilotError, match="organisation"):
+    with pytest.raises(PilotError, match="im Namen einer Organisation"):
         services.apply_to_pilot(pilot, by=loner, need=need, message="Ohne Organisation")
 
 
@@ -175,7 +176,7 @@ def test_filled_need_takes_no_applications(pilot, need, peer):
     need.status = PartnerNeed.Status.FILLED
     need.save()
 
-    with pytest.raises(PilotError, match="filled"):
+    with pytest.raises(PilotError, match="bereits besetzt"):
         services.apply_to_pilot(pilot, by=peer, need=need, message="Zu spät")
 
 
@@ -224,7 +225,7 @@ def test_decline_emails_applicant_and_blocks_a_repeat_until_reopened(
 
     assert recipients(mailoutbox) == ["peter@example.com"]
     assert_email_contains(mailoutbox[0], "Passt gerade nicht.")
-    with pytest.raises(PilotError, match="declined"):
+    with pytest.raises(PilotError, match="abgelehnt"):
         services.apply_to_pilot(pilot, by=peer, need=need, message="Noch einmal")
 
     services.reopen_application(application, by=pilot.proposer)
@@ -276,7 +277,7 @@ def test_a_decided_application_cannot_be_decided_again(pilot, need, peer):
     application = ApplicationFactory(need=need, applicant=peer)
     services.accept_application(application, by=pilot.proposer)
 
-    with pytest.raises(PilotError, match="decided already"):
+    with pytest.raises(PilotError, match="bereits entschieden"):
         services.decline_application(application, by=pilot.proposer)
 
 
@@ -285,7 +286,7 @@ def test_second_acceptance_for_a_filled_need_is_refused(pilot, need, peer):
     second = ApplicationFactory(need=need)
     services.accept_application(first, by=pilot.proposer)
 
-    with pytest.raises(PilotError, match="already filled"):
+    with pytest.raises(PilotError, match="bereits besetzt"):
         services.accept_application(second, by=pilot.proposer)
 
 
@@ -346,7 +347,7 @@ def test_pipeline_refuses_a_jump(pilot):
 
 
 def test_discontinuing_needs_a_note(pilot):
-    with pytest.raises(PilotError, match="note"):
+    with pytest.raises(PilotError, match="Notiz"):
         services.change_status(pilot, by=pilot.proposer, to_status=Status.DISCONTINUED)
 
     services.change_status(
