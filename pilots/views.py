@@ -329,7 +329,7 @@ def _decide(request: HttpRequest, pk: int, operation) -> HttpResponse:
     form = DecisionForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        operation(application, by=request.user, note=note)
+        application = operation(application, by=request.user, note=note)
     except PilotError as error:
         messages.error(request, str(error))
     else:

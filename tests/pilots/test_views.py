@@ -406,11 +406,14 @@ def test_proposer_accepts_through_the_page(member, peer):
 
     denied = client_for(peer).post(f"/pilots/applications/{application.pk}/accept/")
     response = client_for(member).post(
-        f"/pilots/applications/{application.pk}/accept/", {"note": "Willkommen"}
+        f"/pilots/applications/{application.pk}/accept/", {"note": "Willkommen"}, follow=True
     )
 
     assert denied.status_code == 403
-    assert response.status_code == 302
+    assert response.redirect_chain == [(f"/pilots/{pilot.pk}/#applications", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"Die Bewerbung von {peer.organisation.name} ist jetzt: angenommen."
+    ]
     application.refresh_from_db()
     assert (application.status, application.decision_note) == ("accepted", "Willkommen")
 
