@@ -6,6 +6,7 @@ from importlib import import_module
 import pytest
 from django.apps import apps
 
+from barriers.models import Barrier
 from pilots.models import PartnerNeed, PilotApplication, PilotProject
 from tests.browser.conftest import assert_accessible
 from tests.factories import OrganisationFactory, UserFactory, material, stage
@@ -52,6 +53,15 @@ def test_propose_apply_accept_journey(page, mailoutbox):
         organisation=partner_org,
     )
 
+    barrier = Barrier.objects.create(
+        title="Förderlücke bei sensorgestützter Sortierung",
+        status=Barrier.Status.PUBLISHED,
+        author=UserFactory(first_name="Anonyma", last_name="Verborgen"),
+        is_anonymous=True,
+    )
+
+    Barrier.objects.create(title="Verbringung dauert Monate", status=Barrier.Status.PUBLISHED)
+
     # The proposer proposes a pilot with two partner needs.
     log_in(page, proposer.email)
     page.goto("/pilots/")
@@ -68,6 +78,11 @@ def test_propose_apply_accept_journey(page, mailoutbox):
     page.get_by_label("Aluminium und Aluminiumlegierungen").check()
     page.locator("#id_trl_current").select_option("5")
     page.locator("#id_trl_target").select_option("7")
+    # The barrier picker searches as you type (htmx) and keeps the ticked ones.
+    assert page.get_by_label("Verbringung dauert Monate").count() == 1
+    page.get_by_label("Hemmnisse nach Titel suchen").fill("sensorgestützt")
+    page.get_by_label("Verbringung dauert Monate").wait_for(state="detached")
+    page.get_by_label("Förderlücke bei sensorgestützter Sortierung").check()
     page.locator("#id_needs-0-role").select_option("recycler")
     page.locator("#id_needs-0-stage").select_option(
         label="Sortierung & Aufbereitung (Schreddern, Separieren)"
@@ -83,7 +98,13 @@ def test_propose_apply_accept_journey(page, mailoutbox):
     pilot = PilotProject.objects.get()
     assert pilot.status == PilotProject.Status.SEEKING_PARTNERS
     assert pilot.needs.count() == 2
+    assert list(pilot.barriers.all()) == [barrier]
+    assert "Verborgen" not in page.content()
     assert_accessible(page, "pilot page of the proposer")
+    page.get_by_role("link", name="Bearbeiten").first.click()
+    page.get_by_role("heading", level=1, name="Pilotprojekt bearbeiten").wait_for()
+    assert page.get_by_label("Förderlücke bei sensorgestützter Sortierung").is_checked()
+    assert_accessible(page, "pilot edit form")
 
     # Another member finds it on the dashboard and applies for the recycler need.
     switch_user(page, applicant.email)
