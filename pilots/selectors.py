@@ -10,9 +10,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import RowNumber
 
 from barriers.models import Barrier
 from members.models import Organisation, User
@@ -39,19 +39,28 @@ BOARD_STATUSES = [
 
 
 def with_list_data(pilots: QuerySet[PilotProject]) -> QuerySet[PilotProject]:
-    """Pilots with what a list row shows: organisation, materials, open needs count."""
-    open_needs = (
-        PartnerNeed.objects.filter(pilot=OuterRef("pk"), status=PartnerNeed.Status.OPEN)
+    """Pilots with what a list row shows: organisation and materials (see `attach_open_needs`)."""
+    return pilots.select_related("organisation").prefetch_related("materials")
+
+
+def attach_open_needs(pilots: list[PilotProject]) -> list[PilotProject]:
+    """Set `open_needs` (count of open partner needs) on each pilot; one query.
+
+    Counting only for the shown rows keeps deep pages and the board fast,
+    where a per-row subquery would run for every pilot before the limit.
+    """
+    counts = dict(
+        PartnerNeed.objects.filter(
+            pilot_id__in=[pilot.pk for pilot in pilots], status=PartnerNeed.Status.OPEN
+        )
         .order_by()
-        .values("pilot")
+        .values("pilot_id")
         .annotate(count=Count("pk"))
-        .values("count")
+        .values_list("pilot_id", "count")
     )
-    return (
-        pilots.select_related("organisation")
-        .prefetch_related("materials")
-        .annotate(open_needs=Coalesce(Subquery(open_needs, output_field=IntegerField()), 0))
-    )
+    for pilot in pilots:
+        pilot.open_needs = counts.get(pilot.pk, 0)
+    return pilots
 
 
 @dataclass
@@ -67,7 +76,7 @@ class BoardColumn:
 
 
 def board_columns(pilots: QuerySet[PilotProject]) -> list[BoardColumn]:
-    """The (filtered) pilots by state, at most BOARD_LIMIT per column; 3 queries."""
+    """The (filtered) pilots by state, at most BOARD_LIMIT per column; 4 queries."""
     published = pilots.exclude(status=PilotProject.Status.DRAFT)
     totals = dict(
         published.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
@@ -83,7 +92,7 @@ def board_columns(pilots: QuerySet[PilotProject]) -> list[BoardColumn]:
         .order_by("-created_at", "pk")
     )
     by_status: dict[str, list[PilotProject]] = defaultdict(list)
-    for pilot in ranked:
+    for pilot in attach_open_needs(list(ranked)):
         by_status[pilot.status].append(pilot)
     labels = dict(PilotProject.Status.choices)
     return [

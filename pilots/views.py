@@ -51,7 +51,7 @@ def pilot_list(request: HttpRequest) -> HttpResponse:
         return render(request, "pilots/board.html", context)
     ordered = selectors.with_list_data(pilots).order_by("-created_at", "-pk")
     page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(page=page, pilots=page.object_list)
+    context.update(page=page, pilots=selectors.attach_open_needs(list(page.object_list)))
     return render(request, "pilots/list.html", context)
 
 

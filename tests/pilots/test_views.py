@@ -37,8 +37,9 @@ def make_pilots(count: int) -> list[PilotProject]:
 def test_list_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, count, rows, materials of the rows, material and stage options
-    with django_assert_num_queries(7):
+    # session, user, count, rows, materials of the rows, open needs of the rows,
+    # material and stage options
+    with django_assert_num_queries(8):
         response = member_client.get("/pilots/")
 
     assert response.status_code == 200
@@ -59,7 +60,7 @@ def test_filtered_list_runs_a_fixed_number_of_queries(
     }
 
     # as above, plus validating the chosen material and stage
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = member_client.get("/pilots/", params)
 
     assert response.status_code == 200
@@ -70,8 +71,9 @@ def test_filtered_list_runs_a_fixed_number_of_queries(
 def test_board_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, totals per state, ranked rows, their materials, two option lists
-    with django_assert_num_queries(7):
+    # session, user, totals per state, ranked rows, their materials and open needs,
+    # two option lists
+    with django_assert_num_queries(8):
         response = member_client.get("/pilots/", {"view": "board"})
 
     columns = {column.status: column for column in response.context["columns"]}
