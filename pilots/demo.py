@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from barriers.models import Barrier
 from members.models import Organisation, User
@@ -315,7 +315,8 @@ def _seed_example(entry, plan, number, proposer, users, stages, materials, barri
             created_at=applied_at,
         )
         if state == A.ACCEPTED:
-            role = need.get_role_display() if need else "Partner"
+            with translation.override("de"):
+                role = need.get_role_display() if need else "Partner"
             events.append(
                 PilotEvent(
                     pilot=pilot,

@@ -71,6 +71,8 @@ class PilotForm(forms.ModelForm):
             self.fields[name].widget.attrs["class"] = "form-check-input"
         for name in ("trl_current", "trl_target"):
             self.fields[name].choices = [("", _("– not stated –")), *TRL.choices]
+        for name in ("strategy", "funding_programme", "budget_range"):
+            self.fields[name].choices = [("", _("– not stated –")), *self.fields[name].choices[1:]]
         already = (
             set(self.instance.barriers.values_list("pk", flat=True)) if self.instance.pk else set()
         )

@@ -13,8 +13,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from members.services import notify
 
 from .models import PartnerNeed, PilotApplication, PilotComment, PilotEvent, PilotProject
 from .permissions import can_apply, can_manage_pilot, can_withdraw
+from .taxonomy import PartnerRole
 
 Status = PilotProject.Status
 
@@ -64,6 +66,12 @@ NOTIFICATION_KINDS = {
     "pilot_status": _("State changes of pilot projects I take part in"),
     "pilot_renewal": _("Reminders to renew my search for partners"),
 }
+
+
+def _system_note(text: Any, **params: Any) -> str:
+    """A timeline note the portal writes, stored in the primary language (German)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text) % params if params else str(text)
 
 
 class PilotError(Exception):
@@ -343,9 +351,9 @@ def renew_listing(pilot: PilotProject, *, by: User, now: datetime | None = None)
         pilot,
         actor=by,
         kind="renewed",
-        note=str(
-            _("Search for partners renewed until %(date)s.")
-            % {"date": timezone.localdate(pilot.seeking_until).strftime("%d.%m.%Y")}
+        note=_system_note(
+            _("Search for partners renewed until %(date)s."),
+            date=timezone.localdate(pilot.seeking_until).strftime("%d.%m.%Y"),
         ),
     )
     return pilot
@@ -407,7 +415,7 @@ def remind_and_expire_listings(*, now: datetime | None = None) -> dict[str, int]
                 by=None,
                 to_status=Status.IDEA,
                 kind="expired",
-                note=str(_("The search for partners was not renewed within six months.")),
+                note=_system_note(_("The search for partners was not renewed within six months.")),
                 now=now,
             )
             if locked.proposer is not None:
@@ -539,12 +547,12 @@ def accept_application(
         need.filled_at = now
         need.save(update_fields=["status", "filled_by", "filled_at"])
         application.need = need
-    role = need.get_role_display() if need else _("partner")
+    role = PartnerRole(need.role).label if need else _("partner")
     record_event(
         application.pilot,
         actor=by,
         kind="partner_joined",
-        note=str(
+        note=_system_note(
             format_lazy(
                 _("{organisation} joins the consortium as {role}."),
                 organisation=application.organisation.name,
@@ -574,7 +582,7 @@ def decline_application(
         application.pilot,
         actor=by,
         kind="application_declined",
-        note=str(
+        note=_system_note(
             format_lazy(
                 _("Application of {organisation} declined."),
                 organisation=application.organisation.name,

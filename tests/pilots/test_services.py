@@ -447,3 +447,16 @@ def test_comment_is_emailed_to_the_proposer(
 def test_organisation_factory_is_distinct():
     # Guards the fixtures: member and peer belong to different organisations.
     assert OrganisationFactory().pk != OrganisationFactory().pk
+
+
+def test_timeline_notes_of_the_portal_are_stored_in_german(pilot, need, peer):
+    from django.utils import translation
+
+    application = ApplicationFactory(need=need, applicant=peer)
+
+    with translation.override("en"):
+        services.accept_application(application, by=pilot.proposer)
+
+    assert pilot.events.get(kind="partner_joined").note == (
+        f"{peer.organisation.name} tritt dem Konsortium bei als Recycler / Aufbereiter."
+    )
