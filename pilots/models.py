@@ -27,6 +27,12 @@ from .taxonomy import (
 )
 
 
+class PilotQuerySet(models.QuerySet):
+    def published(self):
+        """Pilots all members may see (not drafts): `barrier.pilots.published` on a barrier page."""
+        return self.exclude(status=PilotProject.Status.DRAFT)
+
+
 class PilotProject(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -122,6 +128,8 @@ class PilotProject(models.Model):
     is_demo = models.BooleanField(_("demo content"), default=False)
     created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = PilotQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -526,3 +526,13 @@ def test_pilot_urls_are_named():
     assert reverse("pilots:create") == "/pilots/new/"
     assert reverse("pilots:detail", args=[7]) == "/pilots/7/"
     assert reverse("pilots:apply", args=[7]) == "/pilots/7/apply/"
+
+
+def test_barrier_lists_only_published_pilots_through_the_reverse_relation(member):
+    barrier = Barrier.objects.create(title="Hemmnis", status="published")
+    published = PilotFactory(proposer=member)
+    draft = PilotFactory(proposer=member, status=Status.DRAFT)
+    published.barriers.add(barrier)
+    draft.barriers.add(barrier)
+
+    assert list(barrier.pilots.published()) == [published]
