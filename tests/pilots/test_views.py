@@ -536,3 +536,20 @@ def test_barrier_lists_only_published_pilots_through_the_reverse_relation(member
     draft.barriers.add(barrier)
 
     assert list(barrier.pilots.published()) == [published]
+
+
+def test_pages_work_in_english(member):
+    member.language = "en"
+    member.save()
+    pilot = PilotFactory(proposer=member, strategy="R8", funding_programme="ressource_nrw")
+    NeedFactory(pilot=pilot, role="recycler", stage=stage(), material=material())
+    client = client_for(member)
+
+    detail = client.get(f"/pilots/{pilot.pk}/").content.decode()
+    form = client.get("/pilots/new/").content.decode()
+
+    assert "Partner needs" in detail
+    assert "R8 – Recycle" in detail
+    assert "Aluminium and aluminium alloys" in detail
+    assert "Propose a pilot project" in form
+    assert "Smarter product use and manufacture" in form
