@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from barriers.models import Barrier
 from pilots.models import PartnerNeed, PilotApplication, PilotComment, PilotProject
@@ -545,8 +546,10 @@ def test_pages_work_in_english(member):
     NeedFactory(pilot=pilot, role="recycler", stage=stage(), material=material())
     client = client_for(member)
 
-    detail = client.get(f"/pilots/{pilot.pk}/").content.decode()
-    form = client.get("/pilots/new/").content.decode()
+    # The member's language is activated per request; restore the default afterwards.
+    with translation.override(None):
+        detail = client.get(f"/pilots/{pilot.pk}/").content.decode()
+        form = client.get("/pilots/new/").content.decode()
 
     assert "Partner needs" in detail
     assert "R8 – Recycle" in detail
