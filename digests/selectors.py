@@ -5,6 +5,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 
 from members.models import User
+from pilots.selectors import dashboard_panel as pilots_panel
 from policy import selectors as policy_selectors
 
 
@@ -20,4 +21,5 @@ def dashboard_for(user: User) -> dict[str, Any]:
         ).exists()
     context["policy"] = policy_selectors.dashboard_panel(user)
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
+    context.update(pilots_panel(user))
     return context

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.purge_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=17),
     },
+    "pilot-listings": {
+        "task": "pilots.remind_and_expire_listings",
+        "schedule": crontab(hour=6, minute=23),
+    },
 }
 
 # --- security ---------------------------------------------------------------

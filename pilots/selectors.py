@@ -1,0 +1,371 @@
+"""Reads of pilot projects: list rows, the board, the detail page, matching.
+
+Every function runs a fixed number of queries, whatever the number of
+pilots, needs or organisations.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import Window
+from django.db.models.functions import RowNumber
+
+from barriers.models import Barrier
+from members.models import Organisation, User
+from members.permissions import is_coordinator
+
+from .models import PartnerNeed, PilotApplication, PilotProject
+from .permissions import can_manage_pilot
+from .services import PICKABLE_BARRIER_STATUSES, pickable_barriers
+from .taxonomy import short_label
+
+BOARD_LIMIT = 25
+BOARD_STATUSES = [
+    PilotProject.Status.IDEA,
+    PilotProject.Status.SEEKING_PARTNERS,
+    PilotProject.Status.CONSORTIUM_FORMED,
+    PilotProject.Status.FUNDING_APPLIED,
+    PilotProject.Status.RUNNING,
+    PilotProject.Status.COMPLETED,
+    PilotProject.Status.DISCONTINUED,
+]
+
+
+# --- list and board ---------------------------------------------------------
+
+
+def with_list_data(pilots: QuerySet[PilotProject]) -> QuerySet[PilotProject]:
+    """Pilots with what a list row shows: organisation and materials (see `attach_open_needs`)."""
+    return pilots.select_related("organisation").prefetch_related("materials")
+
+
+def attach_open_needs(pilots: list[PilotProject]) -> list[PilotProject]:
+    """Set `open_needs` (count of open partner needs) on each pilot; one query.
+
+    Counting only for the shown rows keeps deep pages and the board fast,
+    where a per-row subquery would run for every pilot before the limit.
+    """
+    counts = dict(
+        PartnerNeed.objects.filter(
+            pilot_id__in=[pilot.pk for pilot in pilots], status=PartnerNeed.Status.OPEN
+        )
+        .order_by()
+        .values("pilot_id")
+        .annotate(count=Count("pk"))
+        .values_list("pilot_id", "count")
+    )
+    for pilot in pilots:
+        pilot.open_needs = counts.get(pilot.pk, 0)
+    return pilots
+
+
+@dataclass
+class BoardColumn:
+    status: str
+    label: str
+    pilots: list[PilotProject]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.pilots)
+
+
+def board_columns(pilots: QuerySet[PilotProject]) -> list[BoardColumn]:
+    """The (filtered) pilots by state, at most BOARD_LIMIT per column; 4 queries."""
+    published = pilots.exclude(status=PilotProject.Status.DRAFT)
+    totals = dict(
+        published.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    )
+    ranked = (
+        with_list_data(published)
+        .annotate(
+            rank=Window(
+                RowNumber(), partition_by=F("status"), order_by=[F("created_at").desc(), F("pk")]
+            )
+        )
+        .filter(rank__lte=BOARD_LIMIT)
+        .order_by("-created_at", "pk")
+    )
+    by_status: dict[str, list[PilotProject]] = defaultdict(list)
+    for pilot in attach_open_needs(list(ranked)):
+        by_status[pilot.status].append(pilot)
+    labels = dict(PilotProject.Status.choices)
+    return [
+        BoardColumn(status, labels[status], by_status[status], totals.get(status, 0))
+        for status in BOARD_STATUSES
+    ]
+
+
+# --- detail page ------------------------------------------------------------
+
+
+@dataclass
+class ConsortiumMember:
+    organisation: Organisation
+    roles: list[str] = field(default_factory=list)
+    lead: bool = False
+
+
+def pilot_page(pilot: PilotProject, user: User) -> dict[str, Any]:
+    """Everything the detail page shows besides the pilot itself (fixed queries)."""
+    manage = can_manage_pilot(user, pilot)
+    needs = list(pilot.needs.select_related("stage", "material", "filled_by"))
+    applications = list(
+        pilot.applications.select_related("organisation", "applicant", "need", "decided_by")
+    )
+    consortium = consortium_of(pilot, applications)
+    barriers = pilot.barriers.order_by("-created_at")
+    if not is_coordinator(user):
+        barriers = barriers.filter(status__in=PICKABLE_BARRIER_STATUSES)
+    if manage:
+        shown_applications = applications
+    else:
+        shown_applications = [a for a in applications if user.organisation_id == a.organisation_id]
+    events = pilot.events.select_related("actor")
+    if not manage:
+        events = events.exclude(kind="application_declined")
+    excluded = {member.organisation.pk for member in consortium}
+    matches = (
+        fitting_organisations(pilot, needs=needs, exclude=excluded)
+        if pilot.is_published and not pilot.is_closed
+        else []
+    )
+    return {
+        "manage": manage,
+        "needs": needs,
+        "open_needs": [need for need in needs if need.is_open],
+        "applications": shown_applications,
+        "pending_count": sum(1 for a in applications if a.is_pending),
+        "consortium": consortium,
+        "barriers": list(barriers),
+        "events": list(events),
+        "materials": list(pilot.materials.all()),
+        "stages": list(pilot.value_chain_stages.all()),
+        "matches": matches,
+        "comments": list(
+            pilot.comments.select_related("author", "author__organisation").order_by(
+                "created_at", "pk"
+            )
+        ),
+    }
+
+
+def consortium_of(
+    pilot: PilotProject, applications: list[PilotApplication] | None = None
+) -> list[ConsortiumMember]:
+    """The proposer's organisation (lead) and every accepted partner with its roles."""
+    if applications is None:
+        applications = list(
+            pilot.applications.filter(status=PilotApplication.Status.ACCEPTED).select_related(
+                "organisation", "need"
+            )
+        )
+    members: dict[int, ConsortiumMember] = {}
+    if pilot.organisation is not None:
+        members[pilot.organisation.pk] = ConsortiumMember(pilot.organisation, lead=True)
+    for application in applications:
+        if application.status != PilotApplication.Status.ACCEPTED:
+            continue
+        member = members.setdefault(
+            application.organisation.pk, ConsortiumMember(application.organisation)
+        )
+        role = application.need.get_role_display() if application.need else ""
+        if role and role not in member.roles:
+            member.roles.append(role)
+    return list(members.values())
+
+
+# --- barrier picker ---------------------------------------------------------
+
+
+def barrier_options(
+    query: str, selected_ids: list[int], *, allowed_ids: set[int] | None = None, limit: int = 15
+) -> list[tuple[Barrier, bool]]:
+    """Barriers to tick on the pilot form: the chosen ones, then matches for `query`.
+
+    Without a query, the newest published barriers. Only titles and states
+    are shown, never who logged a barrier. 2 queries.
+    """
+    allowed_ids = allowed_ids or set()
+    chosen = list(
+        Barrier.objects.filter(
+            Q(pk__in=selected_ids)
+            & (Q(status__in=PICKABLE_BARRIER_STATUSES) | Q(pk__in=allowed_ids))
+        ).order_by("title")
+    )
+    found = pickable_barriers().exclude(pk__in=[b.pk for b in chosen])
+    for word in query.split():
+        found = found.filter(title__icontains=word)
+    return [(barrier, True) for barrier in chosen] + [(barrier, False) for barrier in found[:limit]]
+
+
+# --- matching ---------------------------------------------------------------
+
+
+@dataclass
+class Match:
+    """An organisation that fits the open needs, with its score and the reasons."""
+
+    organisation: Organisation
+    score: int
+    reasons: list[str]
+    needs_matched: int
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def _need_points(need: PartnerNeed, stages: set[int], materials: set[int]) -> tuple[int, list]:
+    """Two points per matching attribute, one more when every stated attribute fits."""
+    matched = []
+    stated = 0
+    if need.stage_id:
+        stated += 1
+        if need.stage_id in stages:
+            matched.append(short_label(need.stage.label))
+    if need.material_id:
+        stated += 1
+        if need.material_id in materials:
+            matched.append(short_label(need.material.label))
+    if not matched:
+        return 0, []
+    points = 2 * len(matched) + (1 if len(matched) == stated else 0)
+    return points, matched
+
+
+def fitting_organisations(
+    pilot: PilotProject,
+    *,
+    needs: list[PartnerNeed] | None = None,
+    exclude: set[int] | None = None,
+    limit: int = 8,
+) -> list[Match]:
+    """Organisations whose stages and materials fit the pilot's open needs, best first.
+
+    Score: per open need, two points for each of its stage and material the
+    organisation covers, plus one when it covers all it states; summed over
+    the needs. Ties: more needs matched, then name. The lead organisation
+    and `exclude` are left out. 4 queries (3 with `needs` given).
+    """
+    if needs is None:
+        needs = list(pilot.needs.select_related("stage", "material"))
+    needs = [n for n in needs if n.is_open and (n.stage_id or n.material_id)]
+    if not needs:
+        return []
+    excluded = set(exclude or ()) | ({pilot.organisation_id} if pilot.organisation_id else set())
+    stage_ids = {n.stage_id for n in needs if n.stage_id}
+    material_ids = {n.material_id for n in needs if n.material_id}
+    org_stages: dict[int, set[int]] = defaultdict(set)
+    org_materials: dict[int, set[int]] = defaultdict(set)
+    if stage_ids:
+        for org_id, stage_id in Organisation.value_chain_stages.through.objects.filter(
+            valuechainstage_id__in=stage_ids
+        ).values_list("organisation_id", "valuechainstage_id"):
+            org_stages[org_id].add(stage_id)
+    if material_ids:
+        for org_id, material_id in Organisation.materials.through.objects.filter(
+            material_id__in=material_ids
+        ).values_list("organisation_id", "material_id"):
+            org_materials[org_id].add(material_id)
+    scored = []
+    for org_id in (set(org_stages) | set(org_materials)) - excluded:
+        score, reasons, count = 0, [], 0
+        per_need = []
+        for need in needs:
+            points, matched = _need_points(need, org_stages[org_id], org_materials[org_id])
+            if points:
+                per_need.append((points, need, matched))
+        per_need.sort(key=lambda item: -item[0])
+        for points, need, matched in per_need:
+            score += points
+            count += 1
+            reason = ", ".join([str(need.get_role_display()), *matched])
+            if reason not in reasons:
+                reasons.append(reason)
+        scored.append((score, count, org_id, reasons))
+    scored.sort(key=lambda item: (-item[0], -item[1]))
+    # Fetch a few more than shown, so ties are broken by name among equals.
+    candidates = scored[: limit * 3]
+    organisations = Organisation.objects.in_bulk([item[2] for item in candidates])
+    matches = [
+        Match(organisations[org_id], score, reasons, count)
+        for score, count, org_id, reasons in candidates
+        if org_id in organisations
+    ]
+    matches.sort(key=lambda m: (-m.score, -m.needs_matched, m.organisation.name.lower()))
+    return matches[:limit]
+
+
+@dataclass
+class Suggestion:
+    """A pilot looking for partners like the member's organisation."""
+
+    pilot: PilotProject
+    score: int
+    reasons: list[str]
+
+    @property
+    def reason(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def pilots_seeking_partners_like(user: User, *, limit: int = 5) -> list[Suggestion]:
+    """Published pilots whose open needs fit the stages and materials of `user`'s organisation.
+
+    Falls back to the member's own interests when the organisation states
+    none. Pilots of the member's own organisation are left out. Best score
+    first, then the newest. 4 queries.
+    """
+    organisation_id = user.organisation_id
+    stage_ids: set[int] = set()
+    material_ids: set[int] = set()
+    if organisation_id:
+        stage_ids = set(
+            Organisation.value_chain_stages.through.objects.filter(
+                organisation_id=organisation_id
+            ).values_list("valuechainstage_id", flat=True)
+        )
+        material_ids = set(
+            Organisation.materials.through.objects.filter(
+                organisation_id=organisation_id
+            ).values_list("material_id", flat=True)
+        )
+    if not stage_ids and not material_ids:
+        stage_ids = set(user.value_chain_stages.values_list("pk", flat=True))
+        material_ids = set(user.materials.values_list("pk", flat=True))
+    if not stage_ids and not material_ids:
+        return []
+    needs = (
+        PartnerNeed.objects.filter(
+            status=PartnerNeed.Status.OPEN,
+            pilot__status=PilotProject.Status.SEEKING_PARTNERS,
+        )
+        .filter(Q(stage_id__in=stage_ids) | Q(material_id__in=material_ids))
+        .select_related("pilot", "stage", "material")
+        .order_by("-pilot__published_at", "pilot_id", "pk")
+    )
+    if organisation_id:
+        needs = needs.exclude(pilot__organisation_id=organisation_id)
+    by_pilot: dict[int, Suggestion] = {}
+    for need in needs[:500]:
+        points, matched = _need_points(need, stage_ids, material_ids)
+        if not points:
+            continue
+        suggestion = by_pilot.setdefault(need.pilot_id, Suggestion(need.pilot, 0, []))
+        suggestion.score += points
+        reason = ", ".join([str(need.get_role_display()), *matched])
+        if reason not in suggestion.reasons:
+            suggestion.reasons.append(reason)
+    ranked = sorted(by_pilot.values(), key=lambda s: -s.score)
+    return ranked[:limit]
+
+
+def dashboard_panel(user: User) -> dict[str, Any]:
+    """Context of `pilots/_dashboard_panel.html` for the member's dashboard."""
+    return {"partner_pilots": pilots_seeking_partners_like(user)}
