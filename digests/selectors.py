@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 
+from barriers.selectors import dashboard_panel as barriers_panel
 from members.models import User
 
 
@@ -17,5 +18,6 @@ def dashboard_for(user: User) -> dict[str, Any]:
         context["recommend_mfa"] = not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists()
+    context.update(barriers_panel(user))
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
     return context

@@ -248,6 +248,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "members.purge_unconfirmed_signups",
         "schedule": crontab(hour=3, minute=17),
     },
+    "flag-overdue-barriers": {
+        "task": "barriers.flag_overdue_barriers",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # --- security ---------------------------------------------------------------
