@@ -59,7 +59,7 @@ def list_queryset(user) -> QuerySet[Barrier]:
     """Barriers `user` may read, with what a list row shows loaded."""
     return (
         permissions.visible_barriers(user)
-        .select_related("organisation", "policy_item")
+        .select_related("organisation", "author", "policy_item")
         .prefetch_related(Prefetch("materials", queryset=Material.objects.order_by("order")))
     )
 
