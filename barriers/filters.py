@@ -22,7 +22,7 @@ from .models import Barrier
 
 SORTS = {
     "newest": ("-created_at", "-pk"),
-    "endorsed": ("-endorsing_organisation_count", "-endorsement_count", "-created_at", "-pk"),
+    "endorsed": ("-endorsing_organisation_count", "-endorsement_count", "-created_at"),
     "changed": ("-updated_at", "-pk"),
 }
 SORT_CHOICES = [

@@ -171,7 +171,7 @@ class Barrier(models.Model):
             GinIndex(fields=["title"], opclasses=["gin_trgm_ops"], name="barrier_title_trgm_idx"),
             models.Index(fields=["status", "-created_at"], name="barrier_status_created_idx"),
             models.Index(
-                fields=["-endorsing_organisation_count", "-endorsement_count"],
+                fields=["-endorsing_organisation_count", "-endorsement_count", "-created_at"],
                 name="barrier_endorsed_idx",
             ),
             models.Index(fields=["-updated_at"], name="barrier_updated_idx"),

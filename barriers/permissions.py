@@ -77,9 +77,14 @@ def can_view(user, barrier: Barrier) -> bool:
 
 def can_see_identity(user, barrier: Barrier) -> bool:
     """May `user` see who submitted `barrier`? Only the coordinator, for anonymous ones."""
-    if not barrier.is_anonymous or is_coordinator(user):
+    return identity_visible(user, is_anonymous=barrier.is_anonymous, author_id=barrier.author_id)
+
+
+def identity_visible(user, *, is_anonymous: bool, author_id: int | None) -> bool:
+    """The rule of `can_see_identity` for plain row values (exports)."""
+    if not is_anonymous or is_coordinator(user):
         return True
-    return bool(user.is_authenticated and barrier.author_id and barrier.author_id == user.pk)
+    return bool(user.is_authenticated and author_id and author_id == user.pk)
 
 
 def mask_identity(barrier: Barrier, user) -> Barrier:

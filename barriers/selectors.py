@@ -21,8 +21,8 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet
-from django.db.models.functions import Greatest, TruncMonth
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import Greatest, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -169,8 +169,7 @@ def similar_barriers(user, title: str, *, exclude_pk: int | None = None) -> list
     if uses_postgres():
         queryset = (
             queryset.filter(
-                Q(title__trigram_similar=title)
-                | Q(title__trigram_word_similar=title)
+                Q(title__trigram_word_similar=title)
                 | Q(search_vector=SearchQuery(title, config="german", search_type="plain"))
             )
             .annotate(
@@ -296,32 +295,62 @@ def forwarded_worklist(user) -> QuerySet[Barrier]:
 # --- policy brief ------------------------------------------------------------------------
 
 BRIEF_STATUSES = (S.PUBLISHED, S.FORWARDED, S.ANSWERED)
+BRIEF_PER_GROUP = 10
+
+
+@dataclass
+class BriefCategory:
+    label: str
+    barriers: list[Barrier]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.barriers)
 
 
 @dataclass
 class BriefGroup:
     level: str
     label: str
-    categories: list[tuple[str, list[Barrier]]] = field(default_factory=list)
+    categories: list[BriefCategory] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return sum(len(barriers) for _category, barriers in self.categories)
+        return sum(category.total for category in self.categories)
 
 
-def policy_brief(user, queryset: QuerySet[Barrier] | None = None) -> list[BriefGroup]:
-    """Published barriers grouped by level and category, most endorsed first."""
+def policy_brief(
+    user, queryset: QuerySet[Barrier] | None = None, *, per_group: int = BRIEF_PER_GROUP
+) -> list[BriefGroup]:
+    """Published barriers grouped by level and category, most endorsed first.
+
+    Each level/category group shows its `per_group` most endorsed barriers
+    (one window-function query) and says how many there are in all.
+    """
     queryset = queryset if queryset is not None else list_queryset(user)
-    rows = permissions.mask_all(
-        queryset.filter(status__in=BRIEF_STATUSES)
+    queryset = queryset.filter(status__in=BRIEF_STATUSES)
+    order = [
+        F("endorsing_organisation_count").desc(),
+        F("endorsement_count").desc(),
+        F("created_at").desc(),
+    ]
+    totals = {
+        (row["level"], row["category"]): row["n"]
+        for row in queryset.order_by().values("level", "category").annotate(n=Count("pk"))
+    }
+    top = (
+        queryset.annotate(
+            group_rank=Window(RowNumber(), partition_by=[F("level"), F("category")], order_by=order)
+        )
+        .filter(group_rank__lte=per_group)
         .select_related("forwarded_to")
         .prefetch_related(
-            "value_chain_stages",
-            Prefetch("responses", queryset=OfficialResponse.objects.select_related("organisation")),
+            Prefetch("responses", queryset=OfficialResponse.objects.select_related("organisation"))
         )
-        .order_by("-endorsing_organisation_count", "-endorsement_count", "-created_at"),
-        user,
+        .order_by(*order)
     )
+    rows = permissions.mask_all(top, user)
     grouped: dict[str, dict[str, list[Barrier]]] = defaultdict(lambda: defaultdict(list))
     for barrier in rows:
         grouped[barrier.level][barrier.category].append(barrier)
@@ -333,7 +362,13 @@ def policy_brief(user, queryset: QuerySet[Barrier] | None = None) -> list[BriefG
         categories = grouped[level.value]
         for category in Category:
             if category.value in categories:
-                group.categories.append((str(category.label), categories[category.value]))
+                group.categories.append(
+                    BriefCategory(
+                        label=str(category.label),
+                        barriers=categories[category.value],
+                        total=totals.get((level.value, category.value), 0),
+                    )
+                )
         groups.append(group)
     return groups
 

@@ -233,7 +233,8 @@ def test_brief_groups_by_level_most_endorsed_first(member):
 
     groups = response.context["groups"]
     assert [g.level for g in groups] == ["eu"]
-    assert [b.title for b in groups[0].categories[0][1]] == ["Erstens", "Zweitens"]
+    assert [b.title for b in groups[0].categories[0].barriers] == ["Erstens", "Zweitens"]
+    assert groups[0].categories[0].total == 2
 
 
 def test_dashboard_shows_my_and_endorsed_barriers(member, peer):
