@@ -267,3 +267,28 @@ def test_pilots_in_draft_are_not_shown(member, barrier):
     response = client_for(member).get(barrier.get_absolute_url())
 
     assert [p.title for p in response.context["pilots"]] == ["Sortierpilot"]
+
+
+def test_ministry_sees_only_barriers_forwarded_to_it(ministry_user, coordinator, member):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    mine = BarrierFactory(author=member, title="An dieses Ministerium")
+    other = BarrierFactory(author=member, title="An den Bund")
+    answer_by = timezone.localdate() + timedelta(days=10)
+    services.change_status(
+        mine,
+        by=coordinator,
+        to_status="forwarded",
+        level="land_nrw",
+        ministry=ministry_user.organisation,
+        answer_by=answer_by,
+    )
+    services.change_status(
+        other, by=coordinator, to_status="forwarded", level="bund", answer_by=answer_by
+    )
+
+    response = client_for(ministry_user).get("/barriers/forwarded/")
+
+    assert [b.title for b in response.context["barriers"]] == ["An dieses Ministerium"]
