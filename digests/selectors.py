@@ -4,6 +4,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 
+from barriers.selectors import dashboard_panel as barriers_panel
 from members.models import User
 from pilots.selectors import dashboard_panel as pilots_panel
 from policy import selectors as policy_selectors
@@ -19,6 +20,7 @@ def dashboard_for(user: User) -> dict[str, Any]:
         context["recommend_mfa"] = not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists()
+    context.update(barriers_panel(user))
     context["policy"] = policy_selectors.dashboard_panel(user)
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
     context.update(pilots_panel(user))

@@ -14,7 +14,7 @@ class PilotFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="filter_text", label=_("Search"))
     status = django_filters.ChoiceFilter(
-        choices=PilotProject.Status.choices, label=_("State"), empty_label=_("All states")
+        choices=PilotProject.Status.choices, label=_("State"), empty_label=_("All phases")
     )
     strategy = django_filters.ChoiceFilter(
         choices=strategy_choices, label=_("Circular strategy"), empty_label=_("All strategies")
@@ -35,7 +35,7 @@ class PilotFilter(django_filters.FilterSet):
         field_name="trl_current",
         choices=TRL.choices,
         label=_("Readiness level now"),
-        empty_label=_("All levels"),
+        empty_label=_("All readiness levels"),
     )
     open_needs = django_filters.BooleanFilter(
         method="filter_open_needs",

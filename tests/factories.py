@@ -61,3 +61,16 @@ def material(slug: str = "aluminium") -> Material:
 
 def stage(slug: str = "sortierung_aufbereitung") -> ValueChainStage:
     return ValueChainStage.objects.get(slug=slug)
+
+
+class BarrierFactory(factory.django.DjangoModelFactory):
+    """A published barrier of a member; no timeline, counters at zero."""
+
+    class Meta:
+        model = "barriers.Barrier"
+
+    title = factory.Sequence(lambda n: f"Hemmnis Nummer {n} bei der Verwertung")
+    description = "Eine ausreichend lange Beschreibung des Hemmnisses für den Test."
+    author = factory.SubFactory(UserFactory)
+    organisation = factory.LazyAttribute(lambda barrier: barrier.author.organisation)
+    status = "published"

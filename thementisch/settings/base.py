@@ -252,6 +252,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "pilots.remind_and_expire_listings",
         "schedule": crontab(hour=6, minute=23),
     },
+    "flag-overdue-barriers": {
+        "task": "barriers.flag_overdue_barriers",
+        "schedule": crontab(hour=7, minute=5),
+    },
 }
 
 # --- security ---------------------------------------------------------------

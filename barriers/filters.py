@@ -1,0 +1,118 @@
+"""The filters, search and sorting of `/barriers/` (django-filter).
+
+Used by the list, the exports and the policy brief, so all three show the
+same selection. Filtering by the submitter's organisation type leaves out
+anonymous barriers for everyone but the coordinator: the result would
+otherwise tell who submitted them.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from members.models import OrganisationType
+from policy.models import PolicyItem
+from thementisch.models import Material, ValueChainStage
+
+from . import permissions, selectors
+from .choices import Category, GovernanceLevel, NeedType, RootCause
+from .models import Barrier
+
+SORTS = {
+    "newest": ("-created_at", "-pk"),
+    "endorsed": ("-endorsing_organisation_count", "-endorsement_count", "-created_at"),
+    "changed": ("-updated_at", "-pk"),
+}
+SORT_CHOICES = [
+    ("relevance", _("Best match (with search)")),
+    ("newest", _("Newest")),
+    ("endorsed", _("Most endorsed")),
+    ("changed", _("Recently changed")),
+]
+
+
+class BarrierFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_nothing", max_length=200)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
+    need_type = django_filters.ChoiceFilter(label=_("Kind of need"), choices=NeedType.choices)
+    material = django_filters.ModelChoiceFilter(
+        label=_("Material"), field_name="materials", queryset=Material.objects.all()
+    )
+    stage = django_filters.ModelChoiceFilter(
+        label=_("Value-chain stage"),
+        field_name="value_chain_stages",
+        queryset=ValueChainStage.objects.all(),
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=GovernanceLevel.choices)
+    root_cause = django_filters.ChoiceFilter(label=_("Root cause"), choices=RootCause.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[c for c in Barrier.Status.choices if c[0] != Barrier.Status.MERGED],
+    )
+    org_type = django_filters.ChoiceFilter(
+        label=_("Submitter's organisation type"),
+        choices=OrganisationType.choices,
+        method="filter_org_type",
+    )
+    policy = django_filters.ModelChoiceFilter(
+        label=pgettext_lazy("source of a barrier", "Regulation"),
+        field_name="policy_item",
+        queryset=PolicyItem.objects.all(),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput
+    )
+    sort = django_filters.ChoiceFilter(
+        label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+    )
+
+    class Meta:
+        model = Barrier
+        fields: list[str] = []
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = request.user if request else None
+        self.form.fields["policy"].queryset = PolicyItem.objects.order_by("title")
+
+    def filter_nothing(self, queryset, name, value):
+        # Search and sorting are applied together in filter_queryset.
+        return queryset
+
+    def filter_org_type(self, queryset, name, value):
+        if not value:
+            return queryset
+        queryset = queryset.filter(organisation__kind=value)
+        if not permissions.can_filter_by_submitter(self.user):
+            queryset = queryset.filter(is_anonymous=False)
+        return queryset
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.user is not None and self.user.is_authenticated:
+            return queryset.filter(author=self.user)
+        return queryset
+
+    @property
+    def search_text(self) -> str:
+        data = getattr(self.form, "cleaned_data", {})
+        return " ".join((data.get("q") or "").split())
+
+    @property
+    def sort_key(self) -> str:
+        sort = getattr(self.form, "cleaned_data", {}).get("sort") or ""
+        if sort == "relevance" or not sort:
+            return "relevance" if self.search_text else "newest"
+        return sort
+
+    def filter_queryset(self, queryset):
+        filtered = super().filter_queryset(queryset)
+        self.count_queryset = selectors.apply_search(filtered, self.search_text)
+        searched = self.count_queryset
+        sort = self.sort_key
+        if sort == "relevance" and selectors.uses_postgres():
+            return searched.order_by("-rank", "-endorsing_organisation_count", "-pk")
+        return searched.order_by(*SORTS.get(sort, SORTS["newest"]))
