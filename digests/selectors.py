@@ -5,6 +5,7 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 
 from members.models import User
+from sessions.selectors import next_meetings_for
 
 
 def dashboard_for(user: User) -> dict[str, Any]:
@@ -17,5 +18,6 @@ def dashboard_for(user: User) -> dict[str, Any]:
         context["recommend_mfa"] = not Authenticator.objects.filter(
             user=user, type=Authenticator.Type.TOTP
         ).exists()
+    context["next_meetings"] = next_meetings_for(user)
     context["has_interests"] = user.materials.exists() or user.value_chain_stages.exists()
     return context
