@@ -93,7 +93,10 @@ class Meeting(models.Model):
         _("reminder days before the answer deadline"),
         default=3,
         validators=[MaxValueValidator(60)],
-        help_text=_("Invitees who have not answered are reminded once, this many days before."),
+        help_text=_(
+            "Invitees who have not answered are reminded once, this many days before "
+            "(0: no reminder)."
+        ),
     )
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
     minutes_published_at = models.DateTimeField(_("minutes sent"), null=True, blank=True)
