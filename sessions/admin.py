@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from members.models import User
 from members.permissions import is_coordinator
 from thementisch import mail
 
@@ -84,6 +85,15 @@ class MeetingAdmin(admin.ModelAdmin):
         (_("Invitations and answers"), {"fields": ("sending_progress", "answers_overview")}),
         (_("After the meeting"), {"fields": ("minutes", "minutes_published_at", "sequence")}),
     )
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "audience_members":
+            # The user admin orders by an annotation its own queryset adds;
+            # the field gets its queryset here instead.
+            kwargs["queryset"] = User.objects.filter(
+                is_active=True, status=User.Status.APPROVED
+            ).order_by("last_name", "first_name")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return (

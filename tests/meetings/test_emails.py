@@ -201,7 +201,7 @@ def test_guest_gets_the_same_invitation_without_member_links(
     event = _event(_ics(list(alternative.iter_parts())[-1]))
     assert str(event["ATTENDEE"]) == "mailto:eva@ministerium.example"
     assert attachments[0].get_filename() == "invite.ics"
-    text = list(alternative.iter_parts())[0].get_content()
+    text = next(iter(alternative.iter_parts())).get_content()
     assert len([u for u in links_in(text) if "/meetings/rsvp/" in u]) == 3
     assert f"/meetings/{meeting.pk}/" not in text.replace("/meetings/rsvp/", "")
 
