@@ -60,9 +60,11 @@ def test_answer_reminder_waits_until_the_configured_days_before_the_deadline(
 ):
     _invite(meeting, "pending")
 
-    with time_machine.travel(meeting.rsvp_deadline - timedelta(days=4)):
-        with django_capture_on_commit_callbacks(execute=True):
-            queued = services.send_answer_reminders()
+    with (
+        time_machine.travel(meeting.rsvp_deadline - timedelta(days=4)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        queued = services.send_answer_reminders()
 
     assert queued == 0
     assert mailoutbox == []
