@@ -21,14 +21,14 @@ from .forms import AttendanceForm, DocumentAdminForm, MeetingAdminForm
 from .models import AgendaItem, Document, Invitation, Meeting
 
 
-class AgendaItemInline(admin.TabularInline):
+class AgendaItemInline(admin.StackedInline):
     model = AgendaItem
     extra = 1
     fields = ("order", "time", "title", "speaker", "barrier", "pilot", "outcome")
     raw_id_fields = ("barrier", "pilot")
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(admin.StackedInline):
     model = Document
     form = DocumentAdminForm
     extra = 1
@@ -44,11 +44,11 @@ class MeetingAdmin(admin.ModelAdmin):
     search_fields = ("title", "description", "venue")
     date_hierarchy = "starts_at"
     inlines = [AgendaItemInline, DocumentInline]
-    filter_horizontal = ("audience_stages",)
-    autocomplete_fields = ("audience_members",)
+    raw_id_fields = ("audience_members",)
     readonly_fields = ("sending_progress", "answers_overview", "minutes_published_at", "sequence")
     actions = ["send_invitations", "send_update", "cancel_meetings", "send_minutes"]
     change_form_template = "admin/meetings/meeting/change_form.html"
+    change_list_template = "admin/meetings/meeting/change_list.html"
     fieldsets = (
         (
             None,

@@ -29,6 +29,7 @@ class MeetingAdminForm(forms.ModelForm):
 
     class Meta:
         model = Meeting
+        widgets = {"audience_stages": forms.CheckboxSelectMultiple}
         fields = (
             "kind",
             "title",
@@ -48,6 +49,17 @@ class MeetingAdminForm(forms.ModelForm):
             "reminder_days",
             "minutes",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The admin's split date/time inputs have no label of their own.
+        for name in ("starts_at", "ends_at", "rsvp_deadline"):
+            widget = self.fields[name].widget
+            label = self.fields[name].label
+            for part, subwidget in zip(
+                (_("date"), _("time")), getattr(widget, "widgets", ()), strict=False
+            ):
+                subwidget.attrs["aria-label"] = f"{label}: {part}"
 
     def clean_guest_emails(self):
         text = self.cleaned_data.get("guest_emails", "")

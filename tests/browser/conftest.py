@@ -103,4 +103,6 @@ def log_in(page, email: str, password: str = "password") -> None:  # noqa: S107 
     page.goto("/accounts/login/")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
+    # allauth labels the button "Anmeldung" (not "Anmelden"): find it by its form.
+    page.locator('main form[action="/accounts/login/"] button[type="submit"]').click()
+    page.wait_for_load_state()

@@ -291,7 +291,7 @@ def test_sign_in_sheet_lists_yes_and_maybe_and_is_printable(coordinator_client):
 def test_send_minutes_action_emails_participants_once(
     coordinator_client, mailoutbox, django_capture_on_commit_callbacks
 ):
-    meeting, there, away, _guest = _past_meeting_with_people()
+    meeting, there, _away, _guest = _past_meeting_with_people()
     services.mark_attendance(meeting, attended_ids=[there.pk])
     meeting.minutes = "Beschlossen: **Positionspapier** bis Mai."
     meeting.save()
