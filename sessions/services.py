@@ -144,9 +144,10 @@ def send_invitations(meeting: Meeting) -> int:
 
     Creates the missing invitations, then queues one invitation mail per new
     invitee (key `invite:meeting:<id>:<invitee>:seq:<n>`) in chunks, each in
-    its own transaction, so sending to thousands starts at once and shows
-    its progress. Raises MeetingError for drafts, cancelled or past meetings.
-    Returns the number of invitation mails queued.
+    its own transaction and, with a broker, in its own task, so sending to
+    thousands is shared by the workers and shows its progress at once.
+    Raises MeetingError for drafts, cancelled or past meetings. Returns the
+    number of invitees whose invitation is queued.
     """
     if meeting.status != Meeting.Status.PUBLISHED:
         raise MeetingError(_("Only a published meeting can be sent out. Publish it first."))
@@ -158,21 +159,39 @@ def send_invitations(meeting: Meeting) -> int:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    queued = 0
-    for start in range(0, len(ids), CHUNK):
-        queued += _mail_chunk(meeting, ids[start : start + CHUNK], kind="invite")
-    return queued
+    return _dispatch(meeting, ids, kind="invite")
 
 
-def _mail_chunk(meeting: Meeting, ids: Sequence[int], *, kind: str) -> int:
-    """Queue one REQUEST (invite/update) or CANCEL mail per invitation in `ids`."""
+def _dispatch(meeting: Meeting, ids: Sequence[int], *, kind: str) -> int:
+    """After commit, mail `ids` in chunks: one task each, or here if the broker is down."""
+    from .tasks import mail_chunk_task
+
+    chunks = [list(ids[start : start + CHUNK]) for start in range(0, len(ids), CHUNK)]
+    meeting_id = meeting.pk
+
+    def run() -> None:
+        for chunk in chunks:
+            if not enqueue(mail_chunk_task, meeting_id, chunk, kind):
+                mail_chunk(Meeting.objects.get(pk=meeting_id), chunk, kind=kind)
+
+    if chunks:
+        transaction.on_commit(run)
+    return len(ids)
+
+
+def mail_chunk(meeting: Meeting, ids: Sequence[int], *, kind: str) -> int:
+    """Queue one REQUEST (invite/update) or CANCEL mail per invitation in `ids`.
+
+    Idempotent: invitations already mailed at this revision are skipped (and
+    the outbox keys would refuse a second mail anyway).
+    """
     with transaction.atomic():
         locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
         invitations = Invitation.objects.filter(pk__in=ids).select_related("user")
         if kind == "invite":
             invitations = invitations.filter(sequence_sent__isnull=True)
         else:
-            invitations = invitations.filter(sequence_sent__isnull=False)
+            invitations = invitations.filter(sequence_sent__lt=locked.sequence)
         invitations = list(invitations)
         agenda = list(locked.agenda_items.all())
         rows = [
@@ -297,7 +316,7 @@ def send_update(meeting: Meeting) -> int:
         invited = locked.invitations.filter(sequence_sent__isnull=False)
         if not invited.exists():
             raise MeetingError(_("Nobody has been invited yet."))
-        if not invited.filter(sequence_sent__lt=locked.sequence).exists():
+        if not invited.filter(sequence_sent__lt=locked.sequence).exists():  # all up to date
             locked.sequence += 1
             locked.save(update_fields=["sequence"])
         ids = list(
@@ -306,10 +325,7 @@ def send_update(meeting: Meeting) -> int:
             .values_list("pk", flat=True)
         )
     meeting.sequence = locked.sequence
-    queued = 0
-    for start in range(0, len(ids), CHUNK):
-        queued += _mail_chunk(locked, ids[start : start + CHUNK], kind="update")
-    return queued
+    return _dispatch(locked, ids, kind="update")
 
 
 def cancel_meeting(meeting: Meeting, *, by: User | None = None) -> int:
@@ -329,11 +345,8 @@ def cancel_meeting(meeting: Meeting, *, by: User | None = None) -> int:
             .values_list("pk", flat=True)
         )
     meeting.status, meeting.sequence = locked.status, locked.sequence
-    queued = 0
-    for start in range(0, len(ids), CHUNK):
-        queued += _mail_chunk(locked, ids[start : start + CHUNK], kind="cancel")
     logger.info("meetings: meeting %s cancelled by %s", meeting.pk, getattr(by, "pk", None))
-    return queued
+    return _dispatch(locked, ids, kind="cancel")
 
 
 # --- answers and the waiting list ---------------------------------------------

@@ -24,6 +24,16 @@ def send_invitations_task(meeting_id: int) -> int:
         return 0
 
 
+@shared_task(name="meetings.mail_chunk")
+def mail_chunk_task(meeting_id: int, invitation_ids: list[int], kind: str) -> int:
+    """Mail one chunk of invitations, updates or cancellations (fanned out by the services)."""
+    meeting = Meeting.objects.filter(pk=meeting_id).first()
+    if meeting is None:
+        logger.info("meetings: meeting %s is gone; nothing mailed", meeting_id)
+        return 0
+    return services.mail_chunk(meeting, invitation_ids, kind=kind)
+
+
 @shared_task(name="meetings.send_answer_reminders")
 def send_answer_reminders_task() -> int:
     """Remind non-responders before the answer deadline (beat)."""

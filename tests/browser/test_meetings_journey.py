@@ -83,6 +83,9 @@ def test_coordinator_sends_invitations_and_member_answers(page, coordinator, mem
 
     # Then the member changes the answer on the meeting page (htmx).
     log_in(page, member.email)
+    page.goto("/")
+    assert "Workshop Kupferkreislauf" in page.locator("#next-meetings-heading + ul").inner_text()
+    assert_accessible(page, "dashboard with next meetings")
     page.goto(f"/meetings/{meeting.pk}/")
     assert_accessible(page, "meeting page")
     assert "Aktuelle Antwort: Zusage" in page.locator("#answer-panel").inner_text()
