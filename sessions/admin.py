@@ -241,7 +241,7 @@ class MeetingAdmin(admin.ModelAdmin):
                 request,
                 _(
                     "“%(title)s”: invitations are being sent (%(new)d new invitees). "
-                    "The meeting page shows the progress."
+                    "Its page here in the admin shows the progress."
                 )
                 % {"title": meeting.title, "new": new},
                 messages.SUCCESS,

@@ -261,3 +261,18 @@ def test_text_with_separators_round_trips_and_lines_are_folded(member):
     assert str(_event(Calendar.from_ical(raw))["SUMMARY"]) == "Förderanträge; Übersicht, Teil 2"
     lines = raw.encode().split(b"\r\n")
     assert all(len(line) <= 75 for line in lines)
+
+
+def test_newlines_in_a_title_cannot_inject_headers(
+    member, mailoutbox, django_capture_on_commit_callbacks
+):
+    meeting = MeetingFactory(title="Plenum\r\nBcc: angreifer@evil.example")
+    meeting.audience_members.add(member)
+
+    _send(django_capture_on_commit_callbacks, services.send_invitations, meeting)
+
+    message = parse(mailoutbox[0])
+    assert message["Bcc"] is None
+    assert message["Subject"].startswith("Einladung: Plenum Bcc: angreifer@evil.example am ")
+    assert [str(a) for a in message["To"].addresses] == ["Mira Schäfer <mira@example.com>"]
+    assert len(mailoutbox[0].recipients()) == 1

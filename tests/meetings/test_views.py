@@ -195,3 +195,20 @@ def test_personal_export_contains_own_answers(meeting, invitation, member_client
 
     assert data["meetings"]["invitations"][0]["meeting"] == "Workshop Aluminiumschrott"
     assert data["meetings"]["invitations"][0]["answer"] == "yes"
+
+
+def test_minutes_are_shown_to_members_once_sent(member_client):
+    start = timezone.now() - timedelta(days=3)
+    meeting = MeetingFactory(
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        minutes="Beschluss: **Positionspapier**",
+    )
+
+    before = member_client.get(f"/meetings/{meeting.pk}/").content.decode()
+    meeting.minutes_published_at = timezone.now()
+    meeting.save()
+    after = member_client.get(f"/meetings/{meeting.pk}/").content.decode()
+
+    assert "<strong>Positionspapier</strong>" not in before
+    assert "<strong>Positionspapier</strong>" in after
