@@ -201,7 +201,12 @@ def real_broker(url: str):
 
 
 def _reset_connections(app) -> None:
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps pools per broker URL globally and would hand back the one
+    # just closed (eager tests open it too: Celery reads CELERY_BROKER_URL).
+    pools.reset()
