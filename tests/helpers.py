@@ -211,8 +211,10 @@ def _reset_connections(app) -> None:
     """Drop every cached broker connection, so the next publish uses the new URL."""
     from kombu import pools
 
-    pools.reset()
     if app._pool is not None:
         app._pool.force_close_all()
         app._pool = None
     app.amqp._producer_pool = None
+    # kombu keeps pools per broker URL globally and would hand back the one
+    # just closed (eager tests open it too: Celery reads CELERY_BROKER_URL).
+    pools.reset()

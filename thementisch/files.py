@@ -7,6 +7,7 @@ checks the permission and calls `serve_private_file`.
 
 from __future__ import annotations
 
+import os
 import uuid
 import zipfile
 from pathlib import PurePath
@@ -50,9 +51,25 @@ MAX_ZIP_ENTRIES = 2000
 MAX_ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 
 
+class PrivateStorage(FileSystemStorage):
+    """FileSystemStorage under PRIVATE_MEDIA_ROOT, read when used, not when imported.
+
+    Django calls a field's storage callable once, when the model class is
+    built; reading the setting here lets tests move PRIVATE_MEDIA_ROOT.
+    """
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+
 def private_storage() -> FileSystemStorage:
-    """The storage for uploads; a callable so tests can move PRIVATE_MEDIA_ROOT."""
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    """The storage for uploads (no base URL: files are served only through views)."""
+    return PrivateStorage(base_url=None)
 
 
 def extension_of(name: str) -> str:

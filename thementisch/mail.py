@@ -20,6 +20,8 @@ import random
 import smtplib
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
+from email.header import Header
+from email.message import Message
 from email.utils import formataddr
 from typing import Any
 
@@ -171,6 +173,20 @@ def _send_task():
 
 class _OutboxMessage(EmailMultiAlternatives):
     """A message whose text/calendar parts carry their iTIP `method` parameter."""
+
+    def message(self, *args, **kwargs):
+        msg = super().message(*args, **kwargs)
+        if not self.subject.isascii():
+            # Django encodes a non-ASCII subject as one long encoded word, which
+            # the generator then folds onto a line of its own ("Subject: " CRLF
+            # " =?utf-8?...") and parsers read back with a leading space. A
+            # Header that knows its name folds after the first encoded word.
+            # (Django's own __setitem__ would turn the Header back into a string.)
+            del msg["Subject"]
+            Message.__setitem__(
+                msg, "Subject", Header(self.subject, "utf-8", header_name="Subject")
+            )
+        return msg
 
     def _create_mime_attachment(self, content, mimetype):
         if mimetype.startswith("text/calendar"):

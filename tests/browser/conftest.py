@@ -5,7 +5,6 @@ injected into the page by the test; the portal never ships it.
 """
 
 import os
-import re
 import shutil
 from urllib.parse import urlsplit
 
@@ -106,4 +105,5 @@ def log_in(page, email: str, password: str = "password") -> None:  # noqa: S107 
     page.goto("/accounts/login/")
     page.get_by_label("E-Mail").fill(email)
     page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name=re.compile(r"^\s*Anmeld")).click()  # allauth: "Anmeldung"
+    page.locator('main form[action="/accounts/login/"] button[type="submit"]').click()
+    page.wait_for_load_state()

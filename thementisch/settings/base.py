@@ -198,6 +198,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Thementisch Metall <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# ORGANIZER of meeting invitations (calendar replies go there); the sender if empty.
+MEETINGS_ORGANIZER_EMAIL = env.str("MEETINGS_ORGANIZER_EMAIL", default="")
 EMAIL_TIMEOUT = 20
 # Message-IDs are <uuid@MAIL_DOMAIN>, so a retried row keeps its id.
 MAIL_DOMAIN = env.str("MAIL_DOMAIN", default=SITE_DOMAIN)
@@ -243,6 +245,14 @@ CELERY_BEAT_SCHEDULE = {
     "deliver-notifications": {
         "task": "members.deliver_due_notifications",
         "schedule": 60.0,
+    },
+    "meetings-answer-reminders": {
+        "task": "meetings.send_answer_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
+    "meetings-24h-reminders": {
+        "task": "meetings.send_meeting_reminders",
+        "schedule": crontab(minute="*/15"),
     },
     "purge-stale-signups": {
         "task": "members.purge_unconfirmed_signups",

@@ -1,0 +1,106 @@
+"""Reads of meetings for pages, the dashboard, feeds and the admin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from members.models import User
+from members.permissions import is_coordinator
+
+from .models import AgendaItem, Document, Invitation, Meeting
+
+Response = Invitation.Response
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Meetings `user` may see: all for the coordinator, else published and cancelled."""
+    meetings = Meeting.objects.all()
+    if not is_coordinator(user):
+        meetings = meetings.exclude(status=Meeting.Status.DRAFT)
+    return meetings
+
+
+def with_answer_of(meetings: QuerySet[Meeting], user: Any) -> QuerySet[Meeting]:
+    """Annotate `my_response` (None when not invited) in the same query."""
+    answer = Invitation.objects.filter(meeting=OuterRef("pk"), user=user).values("response")[:1]
+    return meetings.annotate(my_response=Subquery(answer))
+
+
+def meeting_lists(user: Any, *, now: datetime | None = None) -> tuple[QuerySet, QuerySet]:
+    """(upcoming soonest first, past latest first) with the member's own answer."""
+    now = now or timezone.now()
+    meetings = with_answer_of(visible_meetings(user), user)
+    upcoming = meetings.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    past = meetings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    return upcoming, past
+
+
+def meeting_detail_queryset() -> QuerySet[Meeting]:
+    return Meeting.objects.prefetch_related(
+        Prefetch(
+            "agenda_items",
+            queryset=AgendaItem.objects.select_related("barrier", "pilot"),
+        ),
+        Prefetch("documents", queryset=Document.objects.all()),
+    )
+
+
+def response_counts(meeting: Meeting) -> dict[str, int]:
+    """Invitations per answer (yes, no, maybe, waitlisted, pending) and the total, one query."""
+    counts = meeting.invitations.aggregate(
+        total=Count("pk"),
+        **{value: Count("pk", filter=Q(response=value)) for value in Response.values},
+    )
+    return counts
+
+
+def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[Invitation]:
+    """Who said yes and is listed in the directory, with organisation (at most `limit`).
+
+    Members who chose not to appear in the directory and guests are only
+    counted (from `response_counts`), never named.
+    """
+    listed = (
+        meeting.invitations.filter(
+            response=Response.YES,
+            user__is_active=True,
+            user__status=User.Status.APPROVED,
+            user__show_in_directory=True,
+        )
+        .select_related("user", "user__organisation")
+        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    return list(listed[:limit])
+
+
+def next_meetings_for(user: Any, *, limit: int = 3) -> list[Meeting]:
+    """The member's next meetings (invited, not over), soonest first, with `my_response`."""
+    now = timezone.now()
+    invited = Invitation.objects.filter(user=user).values("meeting_id")
+    meetings = with_answer_of(
+        Meeting.objects.filter(pk__in=invited, ends_at__gt=now).exclude(
+            status=Meeting.Status.DRAFT
+        ),
+        user,
+    )
+    return list(meetings.order_by("starts_at", "pk")[:limit])
+
+
+def feed_meetings(user: User) -> QuerySet[Meeting]:
+    """Every meeting `user` is invited to, cancelled ones included (personal calendar)."""
+    return (
+        Meeting.objects.filter(invitations__user=user)
+        .exclude(status=Meeting.Status.DRAFT)
+        .order_by("starts_at", "pk")
+    )
+
+
+def attendance_list(meeting: Meeting) -> QuerySet[Invitation]:
+    """Every invitation with person and organisation, for the coordinator's lists."""
+    return meeting.invitations.select_related("user", "user__organisation").order_by(
+        "user__last_name", "user__first_name", "name", "email", "pk"
+    )
