@@ -217,7 +217,7 @@ def main() -> None:
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     options = parser.parse_args()
     smoke = options.smoke
-    scale = options.scale if options.scale is not None else (1 if smoke else 100)
+    scale = options.scale if options.scale is not None else (6 if smoke else 100)
     seconds = options.seconds or (2 if smoke else 15)
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -232,6 +232,7 @@ def main() -> None:
     manage(env, "seed_demo", "--allow-production", "--scale", str(scale))
     fill_seconds = time.monotonic() - started
     log(f"seed_demo --scale {scale}: {fill_seconds:.1f} s")
+    manage(env, "bench_fixtures")
     manage(env, "collectstatic", "--noinput", "-v0")
 
     targets = json.loads(manage(env, "bench_targets", "--user", MEMBER, capture=True))
