@@ -74,6 +74,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "thementisch.urls"
+# Selects and inputs rendered in Python: same HTML, a fraction of the time.
+FORM_RENDERER = "thementisch.forms.FastFormRenderer"
 WSGI_APPLICATION = "thementisch.wsgi.application"
 
 TEMPLATES = [
