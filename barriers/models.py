@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thementisch.comments import AbstractComment
 from thementisch.files import private_storage, private_upload_to
+from thementisch.models import ChoiceLabelsMixin
 
 from .choices import (
     Category,
@@ -30,7 +31,7 @@ from .choices import (
 )
 
 
-class Barrier(models.Model):
+class Barrier(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
@@ -205,7 +206,7 @@ class Barrier(models.Model):
         return self.regulation_text
 
 
-class BarrierEvent(models.Model):
+class BarrierEvent(ChoiceLabelsMixin, models.Model):
     """One entry of a barrier's timeline: a status change, a note, a meeting outcome."""
 
     barrier = models.ForeignKey(Barrier, on_delete=models.CASCADE, related_name="events")

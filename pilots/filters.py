@@ -54,14 +54,6 @@ class PilotFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for bound in self.form:
-            widget = bound.field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
 
     def filter_text(self, queryset, name, value):

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thementisch.comments import AbstractComment
+from thementisch.models import ChoiceLabelsMixin
 
 from .taxonomy import (
     TRL,
@@ -33,7 +34,7 @@ class PilotQuerySet(models.QuerySet):
         return self.exclude(status=PilotProject.Status.DRAFT)
 
 
-class PilotProject(models.Model):
+class PilotProject(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IDEA = "idea", _("Idea")
@@ -174,7 +175,7 @@ class PilotProject(models.Model):
         return funding_label(self.funding_programme)
 
 
-class PartnerNeed(models.Model):
+class PartnerNeed(ChoiceLabelsMixin, models.Model):
     """A partner the pilot looks for: a role, optionally a stage and a material."""
 
     class Status(models.TextChoices):
@@ -228,7 +229,7 @@ class PartnerNeed(models.Model):
         return self.status == self.Status.OPEN
 
 
-class PilotApplication(models.Model):
+class PilotApplication(ChoiceLabelsMixin, models.Model):
     """An organisation's application to join a pilot, for one need or in general."""
 
     class Status(models.TextChoices):

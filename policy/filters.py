@@ -81,17 +81,6 @@ class PolicyFilter(django_filters.FilterSet):
         model = PolicyItem
         fields: list[str] = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-
     def filter_text(self, queryset, name, value):
         return search_items(queryset, value)
 
