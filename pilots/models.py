@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from thementisch.comments import AbstractComment
 from thementisch.models import ChoiceLabelsMixin
+from thementisch.timeline import AbstractEvent
 
 from .taxonomy import (
     TRL,
@@ -313,36 +314,14 @@ class PilotComment(AbstractComment):
         verbose_name_plural = _("comments")
 
 
-class PilotEvent(models.Model):
+class PilotEvent(AbstractEvent):
     """One entry of a pilot's timeline: a status change, a note, a meeting outcome."""
 
+    status_choices = PilotProject.Status
     pilot = models.ForeignKey(PilotProject, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("timeline entry")
-        verbose_name_plural = _("timeline entries")
+    class Meta(AbstractEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.kind}"
-
-    @property
-    def from_label(self) -> str:
-        return str(dict(PilotProject.Status.choices).get(self.from_status, self.from_status))
-
-    @property
-    def to_label(self) -> str:
-        return str(dict(PilotProject.Status.choices).get(self.to_status, self.to_status))
