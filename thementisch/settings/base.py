@@ -159,6 +159,9 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thementisch Metall"
 USERSESSIONS_TRACK_ACTIVITY = False
 
+# List filters say "Alle" rather than "---------" when nothing is chosen.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
