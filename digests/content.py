@@ -46,6 +46,7 @@ from barriers.permissions import PUBLIC_STATUSES, mask_all
 from barriers.services import KIND_RESPONSE, KIND_STATUS
 from members.models import Notification, Organisation, User
 from pilots.models import PartnerNeed, PilotEvent, PilotProject
+from pilots.taxonomy import short_label
 from policy.models import PolicyFollow, PolicyItem, PolicyUpdate
 from policy.services import NOTIFICATION_KIND as POLICY_KIND
 from sessions.models import Invitation, Meeting
@@ -573,9 +574,9 @@ def _need_reasons(pilot: PilotProject, interests: Interests, content: Content) -
     for need in pilot.open_need_list:
         matched = []
         if need.stage_id and need.stage_id in interests.stages:
-            matched.append(str(content.stages[need.stage_id].label))
+            matched.append(short_label(content.stages[need.stage_id].label))
         if need.material_id and need.material_id in interests.materials:
-            matched.append(str(content.materials[need.material_id].label))
+            matched.append(short_label(content.materials[need.material_id].label))
         if matched:
             reason = ", ".join([str(need.get_role_display()), *matched])
             if reason not in reasons:
