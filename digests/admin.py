@@ -51,8 +51,12 @@ class DigestRunAdmin(admin.ModelAdmin):
     change_list_template = "admin/digests/digestrun/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            sent=_count(OutgoingEmail.Status.SENT), failed=_count(OutgoingEmail.Status.FAILED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                sent=_count(OutgoingEmail.Status.SENT), failed=_count(OutgoingEmail.Status.FAILED)
+            )
         )
 
     @admin.display(description=_("sent"), ordering="sent")
@@ -109,9 +113,7 @@ class DigestRunAdmin(admin.ModelAdmin):
             digest, row = services.preview_digest(
                 member, viewer=request.user, frequency=form.cleaned_data["frequency"] or None
             )
-            query = urlencode(
-                {"member": member.email, "frequency": form.cleaned_data["frequency"]}
-            )
+            query = urlencode({"member": member.email, "frequency": form.cleaned_data["frequency"]})
             context.update(
                 member=member,
                 digest=digest,
@@ -151,7 +153,8 @@ class DigestRunAdmin(admin.ModelAdmin):
         back = reverse("admin:digests_digestrun_preview")
         if not form.is_valid():
             self.message_user(
-                request, " ".join(form.errors.get("member", [])) or _("Please check the form."),
+                request,
+                " ".join(form.errors.get("member", [])) or _("Please check the form."),
                 messages.ERROR,
             )
             return HttpResponseRedirect(back)

@@ -446,7 +446,9 @@ def load_content(
         ).order_by("starts_at", "pk")
     }
     for meeting in meetings.values():
-        meeting.venue_line = ", ".join(line.strip() for line in meeting.venue.splitlines() if line.strip())
+        meeting.venue_line = ", ".join(
+            line.strip() for line in meeting.venue.splitlines() if line.strip()
+        )
     invitations_by_member: dict[int, list[Invitation]] = defaultdict(list)
     if meetings:
         for invitation in Invitation.objects.filter(

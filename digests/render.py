@@ -17,8 +17,8 @@ from django.conf import settings
 from django.template import engines
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import SafeString, mark_safe
 from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from sessions.tokens import answer_urls
@@ -54,7 +54,7 @@ class Renderer:
         html = render_to_string(f"emails/digest/_{name}.html", context)
         text = self.text_engine.get_template(f"emails/digest/_{name}.txt").render(context)
         # Rendered by our own template with autoescaping on.
-        return Section(name, mark_safe(html), text.strip())  # noqa: S308
+        return Section(name, mark_safe(html), text.strip())
 
     def _shared(self, name: str, key: tuple, context: dict[str, Any]) -> Section:
         memo_key = (name, get_language(), key)

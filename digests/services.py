@@ -178,7 +178,9 @@ def _dispatch(period: Period, now: datetime.datetime) -> DigestRun:
         )
         DigestBatch.objects.bulk_create(
             [
-                DigestBatch(run=run, number=number, member_ids=member_ids[start : start + BATCH_SIZE])
+                DigestBatch(
+                    run=run, number=number, member_ids=member_ids[start : start + BATCH_SIZE]
+                )
                 for number, start in enumerate(range(0, len(member_ids), BATCH_SIZE))
             ]
         )
@@ -221,9 +223,7 @@ def send_digest_batch(batch_id: int, *, now: datetime.datetime | None = None) ->
         if batch is None:
             return 0
         run = batch.run
-        result = compose_digests(
-            run.period, batch.member_ids, now=now, frequency=run.frequency
-        )
+        result = compose_digests(run.period, batch.member_ids, now=now, frequency=run.frequency)
         batch.done_at = now
         batch.queued = result.queued
         batch.save(update_fields=["done_at", "queued"])

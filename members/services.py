@@ -403,7 +403,9 @@ def deliver_due_notifications() -> int:
         kinds.setdefault(recipient_id, set()).add(kind)
     mailed = 0
     for user in User.objects.filter(pk__in=list(kinds)):
-        if any(user.notification_mode(kind) == Notification.Mode.INSTANT for kind in kinds[user.pk]):
+        if any(
+            user.notification_mode(kind) == Notification.Mode.INSTANT for kind in kinds[user.pk]
+        ):
             mailed += deliver_notifications(user)
     return mailed
 

@@ -39,11 +39,13 @@ def test_each_member_gets_the_items_that_concern_them(week):
     assert [fit.pilot.title for fit in digests["sina"].pilots_fit] == [
         "Sensorsortierung für Mischschrott"
     ]
-    assert digests["sina"].pilots_fit[0].reasons == ["Recycler / Aufbereiter, Sortierung & Aufbereitung"]
-    assert _titles(digests["fiona"].policy_followed) == ["Rat einigt sich auf Schrott-VO"]
-    assert [(e.meeting.title, e.needs_answer, e.newly_invited) for e in digests["ines"].meetings] == [
-        ("Plenum im März", True, True)
+    assert digests["sina"].pilots_fit[0].reasons == [
+        "Recycler / Aufbereiter, Sortierung & Aufbereitung"
     ]
+    assert _titles(digests["fiona"].policy_followed) == ["Rat einigt sich auf Schrott-VO"]
+    assert [
+        (e.meeting.title, e.needs_answer, e.newly_invited) for e in digests["ines"].meetings
+    ] == [("Plenum im März", True, True)]
     assert _titles(digests["dora"].notifications) == [
         "Neuer Kommentar zu Ihrem Hemmnis „Gallium fehlt“"
     ]

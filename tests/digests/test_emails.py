@@ -1,5 +1,6 @@
 """The digest as a real message: headers (RFC 8058, RFC 3834, Message-ID), parts, language."""
 
+import itertools
 import re
 from html.parser import HTMLParser
 
@@ -91,7 +92,7 @@ def test_digest_html_is_simple_accessible_and_self_contained(
     structure.feed(html)
     assert structure.html_lang == "de"
     assert structure.headings[0] == 1
-    assert all(b - a <= 1 for a, b in zip(structure.headings, structure.headings[1:], strict=False))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(structure.headings))
     assert structure.images == []  # no images at all, so none from other hosts
     assert "table" in structure.tags
     assert not {"style", "link", "script"} & structure.tags  # inline CSS only
@@ -109,9 +110,9 @@ def test_digest_is_in_the_members_language(week, mailoutbox, django_capture_on_c
     assert "Hello Conrad," in english.get_body(("plain",)).get_content()
     assert "New status: Forwarded to policy makers" in english.get_body(("plain",)).get_content()
     assert "Hallo Sina," in german.get_body(("plain",)).get_content()
-    assert "Neuer Status: An die Politik weitergeleitet" in german.get_body(
-        ("plain",)
-    ).get_content()
+    assert (
+        "Neuer Status: An die Politik weitergeleitet" in german.get_body(("plain",)).get_content()
+    )
 
 
 def test_meeting_answer_links_are_the_meetings_signed_links(

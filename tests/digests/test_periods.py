@@ -1,6 +1,7 @@
 """Editions: what a digest covers and when it is due (Europe/Berlin)."""
 
 import datetime
+import itertools
 
 import pytest
 from django.conf import settings
@@ -77,7 +78,7 @@ def test_daily_editions_leave_no_gap_across_a_week():
     periods = [daily_period(day) for day in days if day.weekday() < 5]
     periods.append(daily_period(datetime.date(2026, 11, 30)))
 
-    for before, after in zip(periods, periods[1:], strict=False):
+    for before, after in itertools.pairwise(periods):
         assert before.end == after.start
 
 
@@ -106,7 +107,8 @@ def test_beat_runs_the_digest_at_seven_in_berlin_and_catches_up():
     assert settings.CELERY_TIMEZONE == "Europe/Berlin"
     assert weekly["task"] == daily["task"] == catch_up["task"] == "digests.dispatch_digests"
     assert weekly["kwargs"] == {"frequency": "weekly"}
-    assert weekly["schedule"].hour == {7} and weekly["schedule"].minute == {0}
+    assert weekly["schedule"].hour == {7}
+    assert weekly["schedule"].minute == {0}
     assert weekly["schedule"].day_of_week == {1}
     assert daily["schedule"].day_of_week == {1, 2, 3, 4, 5}
     assert len(catch_up["schedule"].minute) == 6

@@ -31,9 +31,7 @@ def _more_members(count: int) -> list[int]:
 
 
 @pytest.mark.parametrize("extra", [0, 30])
-def test_loading_the_content_does_not_grow_with_the_members(
-    week, extra, django_assert_num_queries
-):
+def test_loading_the_content_does_not_grow_with_the_members(week, extra, django_assert_num_queries):
     member_ids = [*week.member_ids, *_more_members(extra)]
     period = current_period(WEEKLY, week.now)
 

@@ -66,9 +66,7 @@ def test_bad_token_is_a_404_that_says_so_and_changes_nothing(member, method):
     token = make_token(member)
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
 
-    response = getattr(Client(enforce_csrf_checks=True), method)(
-        f"/digest/unsubscribe/{tampered}/"
-    )
+    response = getattr(Client(enforce_csrf_checks=True), method)(f"/digest/unsubscribe/{tampered}/")
 
     member.refresh_from_db()
     assert response.status_code == 404

@@ -20,7 +20,13 @@ SEND_TEST = "/admin/digests/digestrun/preview/send/"
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("pending", 403), ("member", 200), ("ministry", 200), ("coordinator", 200)],
+    [
+        ("anonymous", 302),
+        ("pending", 403),
+        ("member", 200),
+        ("ministry", 200),
+        ("coordinator", 200),
+    ],
 )
 def test_preferences_page_needs_an_approved_member(role_clients, role, expected):
     response = role_clients[role].get(PREFERENCES)
@@ -32,7 +38,13 @@ def test_preferences_page_needs_an_approved_member(role_clients, role, expected)
 
 @pytest.mark.parametrize(
     ("role", "expected"),
-    [("anonymous", 302), ("pending", 302), ("member", 302), ("ministry", 302), ("coordinator", 200)],
+    [
+        ("anonymous", 302),
+        ("pending", 302),
+        ("member", 302),
+        ("ministry", 302),
+        ("coordinator", 200),
+    ],
 )
 def test_admin_preview_is_for_the_coordinator_only(role_clients, member, role, expected):
     response = role_clients[role].get(PREVIEW, {"member": member.email})
