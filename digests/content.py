@@ -22,8 +22,9 @@ What a member gets (see README "Digest and notifications"):
 - new organisations;
 - the member's notifications of kinds set to "in the digest only".
 
-New organisations and meetings already answered are shown, but on their own
-they are no news: a member with nothing else gets no mail.
+New organisations and meetings the member was invited to before the period
+are shown, but on their own they are no news (the meetings app reminds of
+missing answers itself): a member with nothing else gets no mail.
 """
 
 from __future__ import annotations
@@ -109,7 +110,6 @@ class MeetingEntry:
     meeting: Meeting
     invitation: Invitation
     answers_open: bool
-    needs_answer: bool
     newly_invited: bool
 
 
@@ -168,7 +168,12 @@ class MemberDigest:
 
     @property
     def has_news(self) -> bool:
-        """Anything new for the member? New organisations and answered meetings alone are not."""
+        """Anything new for the member?
+
+        New organisations, and meetings the member was invited to before the
+        period, are shown but are no news on their own (the meetings app
+        reminds of missing answers itself).
+        """
         return bool(
             self.barriers
             or self.changes
@@ -178,7 +183,7 @@ class MemberDigest:
             or self.policy_other
             or self.notifications
             or self.notification_ids
-            or any(entry.needs_answer or entry.newly_invited for entry in self.meetings)
+            or any(entry.newly_invited for entry in self.meetings)
         )
 
     @property
@@ -655,7 +660,6 @@ def digest_for(content: Content, member: User) -> MemberDigest:
                 meeting=meeting,
                 invitation=invitation,
                 answers_open=open_answers,
-                needs_answer=open_answers and invitation.response == Invitation.Response.PENDING,
                 newly_invited=bool(
                     invitation.invited_at and period.start <= invitation.invited_at < period.end
                 ),

@@ -6,6 +6,7 @@ from digests import services
 from digests.content import digest_for, load_content
 from digests.periods import WEEKLY, current_period
 from members.models import Notification
+from tests.digests.conftest import BEFORE
 from thementisch.models import OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -44,8 +45,9 @@ def test_each_member_gets_the_items_that_concern_them(week):
     ]
     assert _titles(digests["fiona"].policy_followed) == ["Rat einigt sich auf Schrott-VO"]
     assert [
-        (e.meeting.title, e.needs_answer, e.newly_invited) for e in digests["ines"].meetings
-    ] == [("Plenum im März", True, True)]
+        (e.meeting.title, e.invitation.response, e.answers_open, e.newly_invited)
+        for e in digests["ines"].meetings
+    ] == [("Plenum im März", "pending", True, True)]
     assert _titles(digests["dora"].notifications) == [
         "Neuer Kommentar zu Ihrem Hemmnis „Gallium fehlt“"
     ]
@@ -182,3 +184,13 @@ def test_members_who_left_or_switched_off_get_nothing(week):
     assert "alma@example.com" not in recipients
     assert "conrad@example.com" not in recipients
     assert "sina@example.com" in recipients
+
+
+def test_a_meeting_invited_to_earlier_is_shown_but_no_news_on_its_own(week):
+    Invitation = week.ines.meeting_invitations.model
+    Invitation.objects.filter(user=week.ines).update(invited_at=BEFORE)
+
+    digest = _digests(week)["ines"]
+
+    assert [entry.meeting.title for entry in digest.meetings] == ["Plenum im März"]
+    assert digest.has_news is False
