@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 
 from members.models import OrganisationType
 from policy.models import PolicyItem
-from thementisch.models import Material, ValueChainStage
+from thementisch.filters import material_filter, stage_filter
 
 from . import permissions, selectors
 from .choices import Category, GovernanceLevel, NeedType, RootCause
@@ -38,14 +38,8 @@ class BarrierFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_nothing", max_length=200)
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     need_type = django_filters.ChoiceFilter(label=_("Kind of need"), choices=NeedType.choices)
-    material = django_filters.ModelChoiceFilter(
-        label=_("Material"), field_name="materials", queryset=Material.objects.all()
-    )
-    stage = django_filters.ModelChoiceFilter(
-        label=_("Value-chain stage"),
-        field_name="value_chain_stages",
-        queryset=ValueChainStage.objects.all(),
-    )
+    material = material_filter()
+    stage = stage_filter()
     level = django_filters.ChoiceFilter(label=_("Level"), choices=GovernanceLevel.choices)
     root_cause = django_filters.ChoiceFilter(label=_("Root cause"), choices=RootCause.choices)
     status = django_filters.ChoiceFilter(

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from thementisch.comments import AbstractComment
 from thementisch.files import private_storage, private_upload_to
+from thementisch.models import ChoiceLabelsMixin
+from thementisch.timeline import AbstractEvent
 
 from .choices import (
     Category,
@@ -30,7 +32,7 @@ from .choices import (
 )
 
 
-class Barrier(models.Model):
+class Barrier(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         IN_REVIEW = "in_review", _("In review")
@@ -205,39 +207,17 @@ class Barrier(models.Model):
         return self.regulation_text
 
 
-class BarrierEvent(models.Model):
+class BarrierEvent(AbstractEvent):
     """One entry of a barrier's timeline: a status change, a note, a meeting outcome."""
 
+    status_choices = Barrier.Status
     barrier = models.ForeignKey(Barrier, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("timeline entry")
-        verbose_name_plural = _("timeline entries")
+    class Meta(AbstractEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.barrier}: {self.kind}"
-
-    @property
-    def from_label(self) -> str:
-        return Barrier.Status(self.from_status).label if self.from_status else ""
-
-    @property
-    def to_label(self) -> str:
-        return Barrier.Status(self.to_status).label if self.to_status else ""
 
 
 class Endorsement(models.Model):

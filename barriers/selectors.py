@@ -193,6 +193,11 @@ def similar_barriers(user, title: str, *, exclude_pk: int | None = None) -> list
 # --- the detail page -----------------------------------------------------------------
 
 
+COMMENT_FIELDS = (  # the columns a comment on the page needs
+    "barrier_id", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
+)  # fmt: skip
+
+
 def detail_context(barrier: Barrier, user) -> dict[str, Any]:
     """What the barrier page shows besides the barrier (already masked)."""
     show_identities = permissions.can_see_identity(user, barrier)
@@ -203,17 +208,25 @@ def detail_context(barrier: Barrier, user) -> dict[str, Any]:
     for event in events:
         # The submitter's own entries of an anonymous barrier stay anonymous.
         event.actor_hidden = bool(hidden and event.actor_id and event.actor_id == author_id)
+    people = ("first_name", "last_name", "email", "organisation__name")
     comments = list(
-        BarrierComment.objects.filter(barrier=barrier).select_related(
-            "author", "author__organisation"
-        )
+        BarrierComment.objects.filter(barrier=barrier)
+        .select_related("author", "author__organisation")
+        .only(*COMMENT_FIELDS, *(f"author__{name}" for name in people))
     )
     hide_author_ids = set() if is_coordinator(user) else {c.pk for c in comments if c.hide_author}
-    endorsements = list(
-        Endorsement.objects.filter(barrier=barrier).select_related("user", "organisation")
-    )
-    own_endorsement = next(
-        (e for e in endorsements if user.is_authenticated and e.user_id == user.pk), None
+    # Counts are kept on the barrier; the page lists only notes and the own endorsement.
+    endorsement_notes = list(
+        Endorsement.objects.filter(barrier=barrier)
+        .exclude(note="")
+        .select_related("user", "organisation")
+        .only("note", "created_at", "user__first_name", "user__last_name", "user__email",
+              "organisation__name")
+    )  # fmt: skip
+    own_endorsement = (
+        Endorsement.objects.filter(barrier=barrier, user=user).only("pk").first()
+        if user.is_authenticated
+        else None
     )
     responses = list(
         OfficialResponse.objects.filter(barrier=barrier).select_related("author", "organisation")
@@ -224,8 +237,7 @@ def detail_context(barrier: Barrier, user) -> dict[str, Any]:
         "events": events,
         "comments": comments,
         "hide_author_ids": hide_author_ids,
-        "endorsements": endorsements,
-        "endorsement_notes": [e for e in endorsements if e.note],
+        "endorsement_notes": endorsement_notes,
         "own_endorsement": own_endorsement,
         "responses": responses,
         "evidence": evidence,

@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from thementisch.models import Material, ValueChainStage
+from thementisch.filters import material_filter, stage_filter
 
 from .models import Organisation, OrganisationType, User
 
@@ -17,18 +17,8 @@ class MemberFilter(django_filters.FilterSet):
         label=_("Organisation type"),
         empty_label=_("All types"),
     )
-    stage = django_filters.ModelChoiceFilter(
-        queryset=ValueChainStage.objects.all(),
-        method="filter_stage",
-        label=_("Value-chain stage"),
-        empty_label=_("All stages"),
-    )
-    material = django_filters.ModelChoiceFilter(
-        queryset=Material.objects.all(),
-        method="filter_material",
-        label=_("Material"),
-        empty_label=_("All materials"),
-    )
+    stage = stage_filter(method="filter_stage")
+    material = material_filter(method="filter_material")
 
     class Meta:
         model = User

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from thementisch.models import ChoiceLabelsMixin
+
 
 class OrganisationType(models.TextChoices):
     SME = "sme", _("SME")
@@ -20,7 +22,7 @@ class OrganisationType(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabelsMixin, models.Model):
     """A company, association, institute or authority that members belong to."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)

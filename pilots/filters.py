@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from thementisch.models import Material, ValueChainStage
+from thementisch.filters import material_filter, stage_filter
 
 from .models import PartnerNeed, PilotApplication, PilotProject
 from .taxonomy import TRL, strategy_choices
@@ -19,18 +19,8 @@ class PilotFilter(django_filters.FilterSet):
     strategy = django_filters.ChoiceFilter(
         choices=strategy_choices, label=_("Circular strategy"), empty_label=_("All strategies")
     )
-    material = django_filters.ModelChoiceFilter(
-        field_name="materials",
-        queryset=Material.objects.all(),
-        label=_("Material"),
-        empty_label=_("All materials"),
-    )
-    stage = django_filters.ModelChoiceFilter(
-        field_name="value_chain_stages",
-        queryset=ValueChainStage.objects.all(),
-        label=_("Value-chain stage"),
-        empty_label=_("All stages"),
-    )
+    material = material_filter()
+    stage = stage_filter()
     trl = django_filters.ChoiceFilter(
         field_name="trl_current",
         choices=TRL.choices,
@@ -54,14 +44,6 @@ class PilotFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for bound in self.form:
-            widget = bound.field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
         self.form.fields["q"].widget.input_type = "search"
 
     def filter_text(self, queryset, name, value):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from thementisch.comments import AbstractComment
+from thementisch.models import ChoiceLabelsMixin
+from thementisch.timeline import AbstractEvent
 
 from .taxonomy import (
     TRL,
@@ -33,7 +35,7 @@ class PilotQuerySet(models.QuerySet):
         return self.exclude(status=PilotProject.Status.DRAFT)
 
 
-class PilotProject(models.Model):
+class PilotProject(ChoiceLabelsMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         IDEA = "idea", _("Idea")
@@ -174,7 +176,7 @@ class PilotProject(models.Model):
         return funding_label(self.funding_programme)
 
 
-class PartnerNeed(models.Model):
+class PartnerNeed(ChoiceLabelsMixin, models.Model):
     """A partner the pilot looks for: a role, optionally a stage and a material."""
 
     class Status(models.TextChoices):
@@ -228,7 +230,7 @@ class PartnerNeed(models.Model):
         return self.status == self.Status.OPEN
 
 
-class PilotApplication(models.Model):
+class PilotApplication(ChoiceLabelsMixin, models.Model):
     """An organisation's application to join a pilot, for one need or in general."""
 
     class Status(models.TextChoices):
@@ -312,36 +314,14 @@ class PilotComment(AbstractComment):
         verbose_name_plural = _("comments")
 
 
-class PilotEvent(models.Model):
+class PilotEvent(AbstractEvent):
     """One entry of a pilot's timeline: a status change, a note, a meeting outcome."""
 
+    status_choices = PilotProject.Status
     pilot = models.ForeignKey(PilotProject, on_delete=models.CASCADE, related_name="events")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=30)
-    from_status = models.CharField(_("from"), max_length=20, blank=True)
-    to_status = models.CharField(_("to"), max_length=20, blank=True)
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("when"), default=timezone.now)
 
-    class Meta:
-        ordering = ["created_at", "pk"]
-        verbose_name = _("timeline entry")
-        verbose_name_plural = _("timeline entries")
+    class Meta(AbstractEvent.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"{self.pilot}: {self.kind}"
-
-    @property
-    def from_label(self) -> str:
-        return str(dict(PilotProject.Status.choices).get(self.from_status, self.from_status))
-
-    @property
-    def to_label(self) -> str:
-        return str(dict(PilotProject.Status.choices).get(self.to_status, self.to_status))

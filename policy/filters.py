@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from thementisch.models import Material, ValueChainStage
+from thementisch.filters import material_filter, stage_filter
 
 from .models import ItemType, Level, PolicyItem, PolicyUpdate, Status
 
@@ -50,18 +50,8 @@ class PolicyFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         choices=Status.choices, label=_("Status"), empty_label=_("All states")
     )
-    material = django_filters.ModelChoiceFilter(
-        field_name="materials",
-        queryset=Material.objects.all(),
-        label=_("Material"),
-        empty_label=_("All materials"),
-    )
-    stage = django_filters.ModelChoiceFilter(
-        field_name="value_chain_stages",
-        queryset=ValueChainStage.objects.all(),
-        label=_("Value-chain stage"),
-        empty_label=_("All stages"),
-    )
+    material = material_filter()
+    stage = stage_filter()
     following = django_filters.BooleanFilter(
         method="filter_following",
         label=_("Only items I follow"),
@@ -80,17 +70,6 @@ class PolicyFilter(django_filters.FilterSet):
     class Meta:
         model = PolicyItem
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
 
     def filter_text(self, queryset, name, value):
         return search_items(queryset, value)

@@ -20,6 +20,8 @@ from django.utils import formats, timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from thementisch.models import ChoiceLabelsMixin
+
 # Paths under /policy/ that an item's slug must not take.
 RESERVED_SLUGS = {"calendar", "feed", "calendar.ics"}
 
@@ -68,7 +70,7 @@ class Verification(models.TextChoices):
     UNVERIFIED = "unverified", _("unverified")
 
 
-class PolicyItem(models.Model):
+class PolicyItem(ChoiceLabelsMixin, models.Model):
     """A regulation, directive, law, strategy or programme on the radar."""
 
     title = models.CharField(_("title"), max_length=300)
@@ -201,7 +203,7 @@ def period_end(start: datetime.date, precision: str) -> datetime.date:
     return datetime.date(start.year, last_month, calendar.monthrange(start.year, last_month)[1])
 
 
-class PolicyKeyDate(models.Model):
+class PolicyKeyDate(ChoiceLabelsMixin, models.Model):
     """A dated step of a policy item: proposal, adoption, entry into force, a deadline.
 
     Many dates are known only roughly ("2026", "2026-H1"): `date` is the first

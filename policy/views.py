@@ -25,7 +25,7 @@ from .ics import build_calendar
 from .models import Precision
 from .permissions import get_item_for_user, member_for_token
 
-LIST_PAGE_SIZE = 50
+LIST_PAGE_SIZE = 20
 
 
 @member_required

@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganisationType
@@ -18,6 +19,13 @@ class AnswerForm(forms.Form):
     response = forms.ChoiceField(label=_("Your answer"), choices=ANSWER_CHOICES)
 
 
+def https_urls(field, **kwargs):
+    """Form fields for the model; links typed without a scheme become https://."""
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class MeetingAdminForm(forms.ModelForm):
     audience_organisation_kinds = forms.MultipleChoiceField(
         label=_("organisation types"),
@@ -30,6 +38,7 @@ class MeetingAdminForm(forms.ModelForm):
     class Meta:
         model = Meeting
         widgets = {"audience_stages": forms.CheckboxSelectMultiple}
+        formfield_callback = https_urls
         fields = (
             "kind",
             "title",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import OrganisationType
 from thementisch.files import private_storage, private_upload_to
+from thementisch.models import ChoiceLabelsMixin
 
 _upload_to_meetings = private_upload_to("meetings")
 
@@ -25,7 +26,7 @@ def document_upload_to(instance, filename: str) -> str:
     return _upload_to_meetings(instance, filename)
 
 
-class Meeting(models.Model):
+class Meeting(ChoiceLabelsMixin, models.Model):
     class Kind(models.TextChoices):
         PLENARY = "plenary", _("Plenary meeting")
         WORKSHOP = "workshop", _("Workshop")
@@ -240,7 +241,7 @@ class Document(models.Model):
         return reverse("meetings:document", args=[self.meeting_id, self.pk])
 
 
-class Invitation(models.Model):
+class Invitation(ChoiceLabelsMixin, models.Model):
     """One invitee of a meeting: a member (user) or an external guest (email)."""
 
     class Response(models.TextChoices):

@@ -1,6 +1,8 @@
 """Markdown written by members, rendered to safe HTML (markdown + nh3)."""
 
 import html as html_lib
+import threading
+from functools import lru_cache
 
 import markdown as markdown_lib
 import nh3
@@ -14,15 +16,31 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto"}
 
 
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    # Building a Markdown instance costs more than converting a comment with
+    # it; each thread keeps one and resets it between texts.
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown_lib.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return converter
+
+
+@lru_cache(maxsize=4096)
 def render_markdown(text: str) -> str:
     """HTML for `text`: raw HTML, scripts, event handlers and javascript: links removed.
 
     Headings start at level 3, so user content never outranks the page's own
-    headings.
+    headings. The same text always gives the same HTML, so results are kept
+    (by text) for the pages that show the same comments again and again.
     """
     if not text:
         return ""
-    html = markdown_lib.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text)
     for level in (2, 1):
         html = html.replace(f"<h{level}>", "<h3>").replace(f"</h{level}>", "</h3>")
     return nh3.clean(

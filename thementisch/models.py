@@ -5,8 +5,26 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+
+class ChoiceLabelsMixin:
+    """`get_<field>_display()` without rebuilding the choices dict on every call.
+
+    Django builds a dict of all choices per call; list pages call it for
+    every row and column. The dict of (lazy) labels is built once per field;
+    labels are still translated at call time, in the active language.
+    """
+
+    def _get_FIELD_display(self, field):
+        labels = field.__dict__.get("_choice_labels")
+        if labels is None:
+            labels = field.__dict__["_choice_labels"] = dict(make_hashable(field.flatchoices))
+        value = getattr(self, field.attname)
+        return force_str(labels.get(make_hashable(value), value), strings_only=True)
 
 
 class BilingualLabelMixin:

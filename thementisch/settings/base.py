@@ -74,6 +74,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "thementisch.urls"
+# Selects and inputs rendered in Python: same HTML, a fraction of the time.
+FORM_RENDERER = "thementisch.forms.FastFormRenderer"
 WSGI_APPLICATION = "thementisch.wsgi.application"
 
 TEMPLATES = [
@@ -156,6 +158,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Thementisch Metall"
 USERSESSIONS_TRACK_ACTIVITY = False
+
+# List filters say "Alle" rather than "---------" when nothing is chosen.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

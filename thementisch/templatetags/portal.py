@@ -1,6 +1,7 @@
 """Template helpers every page may use (loaded as builtins)."""
 
 from django import template
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -36,3 +37,88 @@ def active_nav(request, prefix: str) -> str:
 def can_edit(comment, user) -> bool:
     """Whether `user` may still edit `comment` (author, within 15 minutes)."""
     return comment.can_be_edited_by(user)
+
+
+_CHECKBOX_WIDGETS = {"checkbox"}
+_CHOICE_LIST_WIDGETS = {"checkboxselectmultiple", "radioselect"}
+_SELECT_WIDGETS = {"select", "selectmultiple", "nullbooleanselect"}
+
+
+@register.simple_tag
+def form_fields(form, wrapper: str = "mb-3", wide: str = "", wide_wrapper: str = "col-12"):
+    """Bootstrap markup for every field of `form`, written in Python.
+
+    The quick alternative to crispy for forms on busy pages (list filters,
+    comment and endorsement forms): label, widget, help text and errors
+    linked by aria-describedby. `wrapper` is the class of each field's box;
+    fields named in `wide` (comma-separated) get `wide_wrapper` instead.
+    """
+    wide_names = {name.strip() for name in wide.split(",") if name.strip()}
+    html = [str(hidden) for hidden in form.hidden_fields()]
+    for error in form.non_field_errors():
+        html.append(format_html('<div class="alert alert-danger" role="alert">{}</div>', error))
+    for field in form.visible_fields():
+        html.append(_field_html(field, wide_wrapper if field.name in wide_names else wrapper))
+    return mark_safe("".join(html))
+
+
+def _field_html(field, wrapper: str) -> str:
+    widget_type = field.widget_type
+    describedby = []
+    help_html = error_html = ""
+    if field.help_text:
+        describedby.append(f"{field.auto_id}_help")
+        help_html = format_html(
+            '<div class="form-text" id="{}_help">{}</div>', field.auto_id, field.help_text
+        )
+    if field.errors:
+        describedby.append(f"{field.auto_id}_error")
+        error_html = format_html(
+            '<div class="invalid-feedback d-block" id="{}_error">{}</div>',
+            field.auto_id,
+            " ".join(field.errors),
+        )
+    invalid = " is-invalid" if field.errors else ""
+    attrs = {"aria-describedby": " ".join(describedby)} if describedby else {}
+    label = field.label
+    if widget_type in _CHECKBOX_WIDGETS:
+        attrs["class"] = f"form-check-input{invalid}"
+        return format_html(
+            '<div class="{}"><div class="form-check">{}<label class="form-check-label" '
+            'for="{}">{}</label>{}{}</div></div>',
+            wrapper,
+            field.as_widget(attrs=attrs),
+            field.id_for_label,
+            label,
+            help_html,
+            error_html,
+        )
+    if widget_type in _CHOICE_LIST_WIDGETS:
+        options = format_html_join(
+            "",
+            '<div class="form-check">{}<label class="form-check-label" for="{}">{}</label></div>',
+            (
+                (choice.tag(), choice.id_for_label, choice.choice_label)
+                for choice in field.subwidgets
+            ),
+        )
+        return format_html(
+            '<fieldset class="{}"><legend class="form-label fs-6">{}</legend>{}{}{}</fieldset>',
+            wrapper,
+            label,
+            options,
+            help_html,
+            error_html,
+        )
+    css = "form-select" if widget_type in _SELECT_WIDGETS else "form-control"
+    attrs["class"] = f"{css}{invalid}"
+    return format_html(
+        '<div class="{}"><label class="form-label" for="{}">{}{}</label>{}{}{}</div>',
+        wrapper,
+        field.id_for_label,
+        label,
+        mark_safe('<span aria-hidden="true">*</span>') if field.field.required else "",
+        field.as_widget(attrs=attrs),
+        help_html,
+        error_html,
+    )

@@ -25,77 +25,40 @@ def _url(name: str, *args) -> str | None:
 
 
 def targets() -> list[tuple[str, str | None]]:
-    """(name, path) of every page measured; path None when the page does not exist yet."""
-    pages: list[tuple[str, str | None]] = [
+    """(name, path) of every page measured (see bench_fixtures for the showcase objects)."""
+    from barriers.models import Barrier
+    from sessions.models import Meeting
+
+    from .bench_fixtures import BARRIER_TITLE, MEETING_TITLE
+
+    showcase = Barrier.objects.filter(title=BARRIER_TITLE).first()
+    meeting = Meeting.objects.filter(title=MEETING_TITLE).first()
+    filtered = None
+    if showcase is not None:
+        material = showcase.materials.order_by("pk").first()
+        stage = showcase.value_chain_stages.order_by("pk").first()
+        filtered = (
+            f"{reverse('barriers:list')}?category={showcase.category}"
+            f"&material={material.pk}&stage={stage.pk}"
+        )
+    return [
         ("floor", _url("bench:floor")),
         ("dashboard /", "/"),
-        ("/members/", _url("members:directory")),
+        ("/barriers/", reverse("barriers:list")),
+        ("/barriers/?q=Schrott", f"{reverse('barriers:list')}?q=Schrott"),
+        ("/barriers/ filtered (category, material, stage)", filtered),
+        (
+            "barrier page (50 comments, 200 endorsements)",
+            showcase.get_absolute_url() if showcase else None,
+        ),
+        ("/pilots/", reverse("pilots:list")),
+        (
+            "meeting page (300 invitations)",
+            reverse("meetings:detail", args=[meeting.pk]) if meeting else None,
+        ),
+        ("/policy/", reverse("policy:list")),
+        ("/members/", reverse("members:directory")),
     ]
-    pages += _barrier_pages()
-    pages += _other_pages()
-    return pages
-
-
-def _barrier_pages() -> list[tuple[str, str | None]]:
-    from django.db.models import Count
-
-    from barriers.models import Barrier
-
-    listing = _url("barriers:list")
-    pages: list[tuple[str, str | None]] = [
-        ("/barriers/", listing),
-        ("/barriers/?q=Schrott", f"{listing}?q=Schrott" if listing else None),
-    ]
-    filtered = None
-    if listing and hasattr(Barrier, "materials") and hasattr(Barrier, "value_chain_stages"):
-        sample = (
-            Barrier.objects.filter(materials__isnull=False, value_chain_stages__isnull=False)
-            .values("category", "materials", "value_chain_stages")
-            .first()
-            if hasattr(Barrier, "category")
-            else None
-        )
-        if sample:
-            filtered = (
-                f"{listing}?category={sample['category']}&material={sample['materials']}"
-                f"&stage={sample['value_chain_stages']}"
-            )
-    pages.append(("/barriers/ filtered", filtered))
-    detail = None
-    if listing and hasattr(Barrier, "comments"):
-        busiest = (
-            Barrier.objects.filter(status="published")
-            .annotate(n=Count("comments"))
-            .order_by("-n")
-            .values_list("pk", flat=True)
-            .first()
-        )
-        detail = _url("barriers:detail", busiest) if busiest else None
-    pages.append(("barrier page", detail))
-    return pages
-
-
-def _other_pages() -> list[tuple[str, str | None]]:
-    pages: list[tuple[str, str | None]] = [("/pilots/", _url("pilots:list"))]
-    pages.append(("meeting page", _meeting_page()))
-    pages.append(("/policy/", _url("policy:list")))
-    return pages
-
-
-def _meeting_page() -> str | None:
-    from django.db.models import Count
-
-    try:
-        from sessions.models import Meeting
-    except ImportError:  # meetings land in their own issue
-        return None
-    busiest = (
-        Meeting.objects.annotate(n=Count("invitations"))
-        .order_by("-n")
-        .values_list("pk", flat=True)
-        .first()
-    )
-    return _url("meetings:detail", busiest) if busiest else None
 
 
 class Command(BaseCommand):
