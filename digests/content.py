@@ -130,6 +130,7 @@ class Content:
     changes_by_barrier: dict[int, list[BarrierEvent]]
     responses_by_barrier: dict[int, list[OfficialResponse]]
     changed_barriers: dict[int, Barrier]
+    submitted_by_member: dict[int, set[int]]
     endorsed_by_member: dict[int, set[int]]
     new_pilots: list[PilotProject]
     seeking_pilots: list[PilotProject]
@@ -367,6 +368,10 @@ def load_content(
         if event.barrier_id not in changed_barriers:
             event.barrier.url_path = reverse("barriers:detail", args=[event.barrier_id])
             changed_barriers[event.barrier_id] = event.barrier
+    submitted_by_member: dict[int, set[int]] = defaultdict(set)
+    for barrier in changed_barriers.values():
+        if barrier.author_id:
+            submitted_by_member[barrier.author_id].add(barrier.pk)
     endorsed_by_member = _pairs(
         Endorsement.objects.filter(barrier_id__in=list(changed_barriers), user_id__in=ids),
         "user_id",
@@ -513,6 +518,7 @@ def load_content(
         changes_by_barrier=changes_by_barrier,
         responses_by_barrier=responses_by_barrier,
         changed_barriers=changed_barriers,
+        submitted_by_member=submitted_by_member,
         endorsed_by_member=endorsed_by_member,
         new_pilots=new_pilots,
         seeking_pilots=seeking,
@@ -550,9 +556,12 @@ def _matching_barriers(content: Content, interests: Interests) -> list[Barrier]:
 
 def _changes_for(content: Content, member: User) -> list[BarrierChange]:
     endorsed = content.endorsed_by_member.get(member.pk, set())
+    # Only the barriers the member submitted or endorsed, not every changed one.
+    candidates = endorsed | content.submitted_by_member.get(member.pk, set())
     changes = []
-    for barrier_id, events in content.changes_by_barrier.items():
+    for barrier_id in candidates:
         barrier = content.changed_barriers[barrier_id]
+        events = content.changes_by_barrier[barrier_id]
         if barrier.author_id == member.pk:
             role = "submitted"
         elif barrier_id in endorsed and barrier.status in (*PUBLIC_STATUSES, S.MERGED):
@@ -616,13 +625,17 @@ def _pilots_for(content: Content, member: User, interests: Interests):
             and (own_org is None or fit.pilot.organisation_id != own_org)
         ]
     fit_ids = {fit.pilot.pk for fit in fits}
+    matching = _cached(
+        content,
+        ("pilots-new", interests.key),
+        lambda: [p for p in content.new_pilots if interests.match(p.material_ids, p.stage_ids)],
+    )
     new = [
         pilot
-        for pilot in content.new_pilots
+        for pilot in matching
         if pilot.pk not in fit_ids
         and pilot.proposer_id != member.pk
         and (own_org is None or pilot.organisation_id != own_org)
-        and interests.match(pilot.material_ids, pilot.stage_ids)
     ]
     return fits, new
 
@@ -669,11 +682,12 @@ def digest_for(content: Content, member: User) -> MemberDigest:
 
     followed = content.follows_by_member.get(member.pk, set())
     followed_updates = [u for u in content.policy_updates if u.item_id in followed]
-    other_updates = [
-        update
-        for update in content.policy_updates
-        if update.item_id not in followed and interests.match(update.material_ids, update.stage_ids)
-    ]
+    matching = _cached(
+        content,
+        ("policy", interests.key),
+        lambda: [u for u in content.policy_updates if interests.match(u.material_ids, u.stage_ids)],
+    )
+    other_updates = [update for update in matching if update.item_id not in followed]
     digest.policy_followed = followed_updates[:TOP_POLICY_FOLLOWED]
     digest.policy_other = other_updates[:TOP_POLICY_OTHER]
     digest.policy_more = (

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -312,12 +312,3 @@ def unsubscribe(user: User) -> bool:
     update_profile(user, data={"digest_frequency": User.DigestFrequency.OFF})
     logger.info("digests: member %s unsubscribed", user.pk)
     return True
-
-
-def members_with_digest(frequency: str) -> Iterable[int]:
-    """Ids of the approved members who get the digest `frequency`."""
-    return (
-        User.objects.filter(is_active=True, status=User.Status.APPROVED, digest_frequency=frequency)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
