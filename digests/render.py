@@ -1,11 +1,12 @@
 """Turning member digests into outbox rows: text and HTML in the member's language.
 
-A section looks the same for every member who gets the same items (the new
-barriers for the same interests, the same policy updates, the new
-organisations): it is rendered once per language and reused, which keeps
-10,000 digests fast. Only what is personal (greeting, meetings with the
-member's own answer links, notifications, unsubscribe link) is rendered per
-member.
+Most of a digest looks the same for every member who gets the same items: a
+barrier's row, the section of new barriers for the same interests, the policy
+updates, the new organisations, and the frame of the mail around the
+sections. Each is rendered once per language and reused, which keeps 10,000
+digests fast. What is personal (the greeting's name, the member's own answer
+links, the unsubscribe link) goes into marked places afterwards; the
+notifications section is rendered per member.
 """
 
 from __future__ import annotations
