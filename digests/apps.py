@@ -7,3 +7,13 @@ class DigestsConfig(AppConfig):
     label = "digests"
     verbose_name = _("Digests and dashboard")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from members.extensions import register_profile_section
+
+        from .profile import notification_section
+
+        # First among the panels: the member's email settings.
+        register_profile_section(
+            "digests/_notification_settings.html", context=notification_section, order=10
+        )

@@ -6,4 +6,6 @@ app_name = "digests"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("digest/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("digest/preferences/", views.preferences, name="preferences"),
 ]

@@ -271,6 +271,24 @@ CELERY_BEAT_SCHEDULE = {
         "task": "barriers.flag_overdue_barriers",
         "schedule": crontab(hour=7, minute=5),
     },
+    # The digest (CELERY_TIMEZONE is Europe/Berlin): a short fan-out task at
+    # 07:00, weekly on Mondays and daily on working days. The catch-up every
+    # ten minutes resumes an edition the broker or a worker lost (README
+    # "Digest and notifications"); it does nothing once an edition is complete.
+    "digests-weekly": {
+        "task": "digests.dispatch_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon"),
+        "kwargs": {"frequency": "weekly"},
+    },
+    "digests-daily": {
+        "task": "digests.dispatch_digests",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+        "kwargs": {"frequency": "daily"},
+    },
+    "digests-catch-up": {
+        "task": "digests.dispatch_digests",
+        "schedule": crontab(minute="5-55/10"),
+    },
 }
 
 # --- security ---------------------------------------------------------------
