@@ -207,7 +207,8 @@ def get_barrier_for_user(user, pk: int, *, queryset: QuerySet | None = None) -> 
 
     A merged barrier is returned as is (the view redirects to its target).
     """
-    queryset = queryset if queryset is not None else Barrier.objects.all()
+    if queryset is None:
+        queryset = Barrier.objects.select_related("author", "organisation", "policy_item")
     barrier = queryset.filter(pk=pk).first()
     if barrier is None:
         raise Http404
