@@ -28,7 +28,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEText
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
