@@ -343,7 +343,6 @@ def resend(rows: Iterable[OutgoingEmail]) -> int:
 
 def progress(topic: str) -> dict[str, int]:
     """Counts per status of the rows of one topic, e.g. ``meeting:7``."""
-    from django.db.models import Count
 
     counts = dict.fromkeys(OutgoingEmail.Status.values, 0)
     for row in OutgoingEmail.objects.filter(topic=topic).values("status").annotate(n=Count("pk")):

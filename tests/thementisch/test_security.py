@@ -44,9 +44,7 @@ def test_check_deploy_reports_nothing_with_production_settings():
 def test_production_settings_refuse_to_serve_without_secret_key():
     env = {key: value for key, value in os.environ.items() if key != "SECRET_KEY"}
     env.update({**PRODUCTION_ENV, "SECRET_KEY": ""})
-    script = (
-        "import django; django.setup(); from django.conf import settings; settings.SECRET_KEY"
-    )
+    script = "import django; django.setup(); from django.conf import settings; settings.SECRET_KEY"
 
     result = subprocess.run(
         [sys.executable, "-c", script],
