@@ -49,9 +49,10 @@ def _restore_migrated_data(request, django_db_blocker):
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth's rate limits live in the cache; each test starts with none used.
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "fragments"):
+        caches[alias].clear()
 
 
 @pytest.fixture

@@ -113,7 +113,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+CACHES = {
+    "default": env.cache_url("CACHE_URL", default="locmemcache://"),
+    # Rendered list rows (thementisch/fragments.py). Keys hold the data they
+    # show, so every process may keep its own copy; a shared Redis saves
+    # rendering on multi-server setups but is not needed for correctness.
+    "fragments": env.cache_url("FRAGMENT_CACHE_URL", default="locmemcache://fragments"),
+}
+if CACHES["fragments"]["BACKEND"].endswith("LocMemCache"):
+    CACHES["fragments"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
+FRAGMENT_CACHE_TIMEOUT = env.int("FRAGMENT_CACHE_TIMEOUT", default=3600)
+# Set to the release (e.g. the git commit) to skip hashing templates at start-up.
+FRAGMENT_CACHE_VERSION = env.str("FRAGMENT_CACHE_VERSION", default="")
 
 AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [

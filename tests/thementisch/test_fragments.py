@@ -1,0 +1,69 @@
+"""Rendered rows kept by what they show (thementisch/fragments.py)."""
+
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+from django.utils import translation
+
+from thementisch.fragments import render_each
+
+ROW = "{% load i18n %}<li>{{ item.title }} · {% translate 'Barriers' %} · {{ mark }}</li>"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"row.html": ROW})]},
+    }
+]
+
+
+def title_key(item):
+    return (item.pk, item.title)
+
+
+@pytest.fixture
+def rows():
+    return [SimpleNamespace(pk=1, title="Schrott"), SimpleNamespace(pk=2, title="Kupfer")]
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_rows_are_rendered_and_kept(rows):
+    html = render_each("row.html", rows, title_key, context={"mark": "x"})
+    assert html == ["<li>Schrott · Hemmnisse · x</li>", "<li>Kupfer · Hemmnisse · x</li>"]
+    assert len(caches["fragments"]._cache) == 2
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_shown_value_that_changes_is_a_new_row(rows):
+    render_each("row.html", rows, title_key, context={"mark": "x"})
+    rows[0].title = "Aluminium"
+    html = render_each("row.html", rows, title_key, context={"mark": "x"})
+    assert html[0] == "<li>Aluminium · Hemmnisse · x</li>"
+    assert html[1] == "<li>Kupfer · Hemmnisse · x</li>"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_kept_rows_are_served_without_rendering(rows):
+    """The key is the whole input: a value outside it does not reach a kept row."""
+    render_each("row.html", rows, lambda item: (item.pk,), context={"mark": "x"})
+    rows[0].title = "nicht im Schlüssel"
+    html = render_each("row.html", rows, lambda item: (item.pk,), context={"mark": "x"})
+    assert html[0] == "<li>Schrott · Hemmnisse · x</li>"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_language_and_context_are_part_of_the_key(rows):
+    german = render_each("row.html", rows, title_key, context={"mark": "x"})
+    with translation.override("en"):
+        english = render_each("row.html", rows, title_key, context={"mark": "x"})
+    other = render_each("row.html", rows, title_key, context={"mark": "y"})
+    assert german[0] == "<li>Schrott · Hemmnisse · x</li>"
+    assert english[0] == "<li>Schrott · Barriers · x</li>"
+    assert other[0] == "<li>Schrott · Hemmnisse · y</li>"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_context_must_be_plain_values(rows):
+    with pytest.raises(TypeError):
+        render_each("row.html", rows, title_key, context={"mark": object()})

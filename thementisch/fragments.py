@@ -1,0 +1,98 @@
+"""Rendered rows kept by what they show: a list page renders each row once.
+
+A row of a list (a barrier, a pilot, a member) is the same HTML for every
+viewer who may see the same things, as long as its data has not changed.
+`render_each` renders each item with a small template and keeps the HTML in
+the "fragments" cache under a key made of
+
+- the deployment stamp (a hash of every template and compiled translation,
+  so a deploy never serves HTML of the old templates),
+- the template name and the active language,
+- `key(item)`: every value of the item the row shows (ids, title, status,
+  counters, names of related objects, the values that decide masking),
+- the extra context, which must be plain values (it is part of the key).
+
+Because the key holds the data itself, a change to anything the row shows is
+a new key: nothing needs deleting, and a forgotten signal cannot serve a
+stale row. The price is that `key` must name every input of the row template;
+the tests of each list change every shown value and look for the new one.
+
+Row templates are rendered without the request (no context processors): what
+a row needs about the viewer is passed in `context` and so is in the key.
+One `get_many` reads all rows of a page; only the missing ones are rendered
+and stored with one `set_many`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import caches
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+CACHE_ALIAS = "fragments"
+PLAIN = (str, int, float, bool, type(None))
+
+
+@cache
+def deployment_stamp() -> str:
+    """Hash of all templates and compiled translations of this deployment (once per process)."""
+    if settings.FRAGMENT_CACHE_VERSION:
+        return settings.FRAGMENT_CACHE_VERSION
+    digest = hashlib.sha1(usedforsecurity=False)
+    roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    roots += [Path(d) for d in settings.LOCALE_PATHS]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in (".html", ".txt", ".mo") and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def _cache_key(template_name: str, parts: Any) -> str:
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"frag:{deployment_stamp()}:{template_name}:{get_language()}:{digest}"
+
+
+def render_each(
+    template_name: str,
+    items: Iterable[Any],
+    key: Callable[[Any], tuple],
+    *,
+    name: str = "item",
+    context: dict[str, Any] | None = None,
+) -> list[SafeString]:
+    """The HTML of each item rendered with `template_name`, from the cache where it is there.
+
+    `key(item)` returns a tuple of every value the template shows of the item;
+    `context` holds plain values the template needs besides the item (they
+    are part of the key). The item is in the template as `name`.
+    """
+    context = context or {}
+    for value in context.values():
+        if not isinstance(value, PLAIN):
+            raise TypeError(f"fragment context values must be plain values, not {value!r}")
+    shared = tuple(sorted(context.items()))
+    items = list(items)
+    keys = [_cache_key(template_name, (key(item), shared)) for item in items]
+    store = caches[CACHE_ALIAS]
+    found = store.get_many(keys)
+    missing = {}
+    template = None
+    html = []
+    for item, cache_key in zip(items, keys, strict=True):
+        if cache_key not in found:
+            template = template or get_template(template_name)
+            found[cache_key] = missing[cache_key] = str(template.render({**context, name: item}))
+        html.append(mark_safe(found[cache_key]))  # rendered by our template
+    if missing:
+        store.set_many(missing, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
+    return html
