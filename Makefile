@@ -71,7 +71,7 @@ check-deploy: install
 # default postgres://postgres@127.0.0.1:5432/thementisch_bench) with wrk.
 # SMOKE=1: tiny data and a few seconds of load (CI runs this).
 bench: install
-	$(PY) bench/run.py $(if $(SMOKE),--smoke,)
+	$(PY) bench/run.py $(if $(SMOKE),--smoke,) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -222,6 +222,12 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of the last run (only migrate it); for repeated runs",
+    )
+    parser.add_argument("--only", nargs="*", default=(), help="only pages whose name contains")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     options = parser.parse_args()
     smoke = options.smoke
@@ -233,15 +239,21 @@ def main() -> None:
     options.port = options.port or free_port()
     env = bench_env(database_url, options.port)
 
-    log(f"database {urllib.parse.urlsplit(database_url).path.lstrip('/')}: recreating")
-    recreate_database(database_url)
-    manage(env, "migrate", "--noinput", "-v0")
-    started = time.monotonic()
-    manage(env, "seed_demo", "--allow-production", "--scale", str(scale))
-    fill_seconds = time.monotonic() - started
-    log(f"seed_demo --scale {scale}: {fill_seconds:.1f} s")
-    manage(env, "bench_fixtures")
-    analyze(database_url)
+    name = urllib.parse.urlsplit(database_url).path.lstrip("/")
+    fill_seconds = None
+    if options.reuse:
+        log(f"database {name}: reused")
+        manage(env, "migrate", "--noinput", "-v0")
+    else:
+        log(f"database {name}: recreating")
+        recreate_database(database_url)
+        manage(env, "migrate", "--noinput", "-v0")
+        started = time.monotonic()
+        manage(env, "seed_demo", "--allow-production", "--scale", str(scale))
+        fill_seconds = time.monotonic() - started
+        log(f"seed_demo --scale {scale}: {fill_seconds:.1f} s")
+        manage(env, "bench_fixtures")
+        analyze(database_url)
     manage(env, "collectstatic", "--noinput", "-v0")
 
     targets = json.loads(manage(env, "bench_targets", "--user", MEMBER, capture=True))
@@ -250,6 +262,9 @@ def main() -> None:
         cookie = login_cookie(options.port)
         rows = []
         for target in targets:
+            skipped = options.only and target["name"] != "floor"
+            if skipped and not any(part in target["name"] for part in options.only):
+                continue
             if target["path"] is None:
                 rows.append({**target, "rps": None})
                 continue
@@ -261,10 +276,10 @@ def main() -> None:
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
-    extras = extra_measurements(env, smoke)
+    extras = [] if options.only else extra_measurements(env, smoke)
     report = render(rows, extras, scale, fill_seconds, seconds, options, database_url)
     print(report)
-    if not smoke:
+    if not smoke and not options.only:
         Path(options.results).write_text(report, encoding="utf-8")
         log(f"written to {options.results}")
     failed = [r["name"] for r in rows if r.get("status") not in (None, 200) or r.get("errors")]
@@ -280,7 +295,8 @@ def render(rows, extras, scale, fill_seconds, seconds, options, database_url) ->
         f"- date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"- machine: {os.cpu_count()} cores, {platform.machine()}, "
         f"Python {platform.python_version()}, PostgreSQL {postgres_version(database_url)}",
-        f"- data: `seed_demo --scale {scale}` (filled in {fill_seconds:.0f} s)",
+        f"- data: `seed_demo --scale {scale}` "
+        + (f"(filled in {fill_seconds:.0f} s)" if fill_seconds else "(database of an earlier run)"),
         f"- server: gunicorn, {options.workers} sync workers, DEBUG off; load: wrk, 1 thread, "
         f"{options.connections} connections, {seconds} s per page, logged in as a member",
         "",
