@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import User
@@ -14,6 +14,23 @@ from members.permissions import is_coordinator
 from .models import AgendaItem, Document, Invitation, Meeting
 
 Response = Invitation.Response
+# The answers the meeting page counts (places taken, waiting list).
+PAGE_COUNTS = (Response.YES, Response.WAITLISTED)
+# What the meeting page shows of the meeting (not the audience or the guest list).
+PAGE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "capacity",
+    "rsvp_deadline",
+    "status",
+    "minutes",
+    "minutes_published_at",
+)
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -39,13 +56,38 @@ def meeting_lists(user: Any, *, now: datetime | None = None) -> tuple[QuerySet, 
     return upcoming, past
 
 
-def meeting_detail_queryset() -> QuerySet[Meeting]:
-    return Meeting.objects.prefetch_related(
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.select_related("barrier", "pilot"),
-        ),
+def meeting_detail_queryset(user: Any = None) -> QuerySet[Meeting]:
+    """Meetings with agenda (linked barrier and pilot titles only) and documents.
+
+    With `user` (the meeting page): only the fields the page shows, and each
+    meeting also carries the counts the page shows (`counts_of`) and the
+    user's own invitation (`own_invitation`) from the same query.
+    """
+    agenda = AgendaItem.objects.select_related("barrier", "pilot").only(
+        "meeting_id",
+        "order",
+        "time",
+        "title",
+        "speaker",
+        "outcome",
+        "barrier__title",
+        "pilot__title",
+    )
+    meetings = Meeting.objects.prefetch_related(
+        Prefetch("agenda_items", queryset=agenda),
         Prefetch("documents", queryset=Document.objects.all()),
+    )
+    if user is None:
+        return meetings
+    meetings = meetings.only(*PAGE_FIELDS)
+    own = Invitation.objects.filter(meeting=OuterRef("pk"), user_id=getattr(user, "pk", None))
+    return meetings.annotate(
+        own_invitation_id=Subquery(own.values("pk")[:1]),
+        own_response=Subquery(own.values("response")[:1]),
+        **{
+            f"answers_{value}": Count("invitations", filter=Q(invitations__response=value))
+            for value in PAGE_COUNTS
+        },
     )
 
 
@@ -58,11 +100,35 @@ def response_counts(meeting: Meeting) -> dict[str, int]:
     return counts
 
 
-def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[Invitation]:
+def counts_of(meeting: Meeting) -> dict[str, int]:
+    """The counts the meeting page shows (yes, waitlisted), from `meeting_detail_queryset(user)`."""
+    return {value: getattr(meeting, f"answers_{value}") for value in PAGE_COUNTS}
+
+
+def own_invitation(meeting: Meeting, user: Any) -> Invitation | None:
+    """The user's invitation to a meeting of `meeting_detail_queryset(user)`, or None.
+
+    Built from the annotations (no query): id, meeting, user and answer are
+    loaded, any other field loads on first access like with `.only()`.
+    """
+    if meeting.own_invitation_id is None:
+        return None
+    invitation = Invitation.from_db(
+        meeting._state.db,
+        ["id", "meeting_id", "user_id", "response"],
+        [meeting.own_invitation_id, meeting.pk, user.pk, meeting.own_response],
+    )
+    invitation.meeting = meeting
+    return invitation
+
+
+def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[dict[str, Any]]:
     """Who said yes and is listed in the directory, with organisation (at most `limit`).
 
     Members who chose not to appear in the directory and guests are only
-    counted (from `response_counts`), never named.
+    counted (from `response_counts`), never named. Each entry holds only what
+    the page shows: `first_name`, `last_name`, `user_email`, `organisation_name`,
+    `organisation_slug` (None without organisation).
     """
     listed = (
         meeting.invitations.filter(
@@ -71,8 +137,14 @@ def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[Invitation
             user__status=User.Status.APPROVED,
             user__show_in_directory=True,
         )
-        .select_related("user", "user__organisation")
         .order_by("user__last_name", "user__first_name", "pk")
+        .values(
+            first_name=F("user__first_name"),
+            last_name=F("user__last_name"),
+            user_email=F("user__email"),
+            organisation_name=F("user__organisation__name"),
+            organisation_slug=F("user__organisation__slug"),
+        )
     )
     return list(listed[:limit])
 
