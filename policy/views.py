@@ -15,6 +15,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from members.permissions import member_required
+from thementisch.fragments import render_each
 from thementisch.mail import absolute_url
 
 from . import selectors, services
@@ -38,17 +39,72 @@ def item_list(request: HttpRequest) -> HttpResponse:
     )
     items = policy_filter.qs
     page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_items = list(page.object_list)
+    page_ids = [item.pk for item in page_items]
+    dates = selectors.list_dates(page_ids, items if policy_filter.is_bound else None)
+    materials = selectors.material_labels_of(page_ids)
+    for item in page_items:
+        item.next_date = dates["next"].get(item.pk)
+        item.material_labels = materials.get(item.pk, [])
     return render(
         request,
         "policy/list.html",
         {
             "filter": policy_filter,
             "page": page,
-            "items": page.object_list,
-            "timeline": selectors.timeline(items),
+            "items": page_items,
+            "rows": render_each("policy/_item_row.html", page_items, _row_key),
+            "timeline": {"dated": dates["dated"], "open": dates["open"]},
+            "timeline_rows": render_each(
+                "policy/_timeline_date.html", dates["dated"], _date_key, name="key_date"
+            ),
+            "open_rows": render_each(
+                "policy/_timeline_period.html", dates["open"], _date_key, name="key_date"
+            ),
             "filtered": bool(set(request.GET) - {"page"}),
         },
     )
+
+
+def _next_date_key(key_date) -> tuple | None:
+    if key_date is None:
+        return None
+    return (
+        key_date.pk,
+        key_date.date,
+        key_date.precision,
+        key_date.kind,
+        key_date.label,
+        key_date.label_en,
+        key_date.needs_review,
+    )
+
+
+def _row_key(item) -> tuple:
+    """Every value a row of /policy/ shows (the viewer's `is_followed` included)."""
+    return (
+        item.pk,
+        item.slug,
+        item.title,
+        item.title_en,
+        item.short_name,
+        item.level,
+        item.kind,
+        item.status,
+        item.status_as_of,
+        item.needs_review,
+        item.is_followed,
+        item.update_count,
+        item.last_update_on,
+        tuple(item.material_labels),
+        _next_date_key(item.next_date),
+    )
+
+
+def _date_key(key_date) -> tuple:
+    """Every value a timeline entry shows: the date and its item's name and address."""
+    item = key_date.item
+    return (_next_date_key(key_date), item.slug, item.short_name, item.title)
 
 
 @member_required
