@@ -83,6 +83,8 @@ def _attendee_rows(confirmed: list[dict]) -> SafeString:
     to the list renders it again. The rows show nothing about the viewer:
     who is listed at all is decided by `selectors.confirmed_for_page`.
     """
+    if not confirmed:
+        return SafeString()
     for attendee in confirmed:
         full_name = f"{attendee['first_name']} {attendee['last_name']}".strip()
         attendee["name"] = full_name or attendee["user_email"]
