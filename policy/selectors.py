@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
@@ -83,7 +84,20 @@ def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
     leaves them out. The dates and materials of a page come from `list_dates`
     and `material_labels_of`.
     """
-    today = _today()
+    return _items_for_list_on(_today()).annotate(
+        is_followed=Exists(
+            PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
+        )
+    )
+
+
+@lru_cache(maxsize=2)
+def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
+    """The viewer-independent part of `policy_items_for_list`, built once a day per process.
+
+    Building these expressions costs more Python than running the query;
+    the cached queryset is never evaluated, every caller gets a clone.
+    """
     updates = PolicyUpdate.objects.filter(item=OuterRef("pk"))
     update_count = (
         updates.order_by().values("item").annotate(n=Count("pk")).values("n")[:1]
@@ -98,9 +112,6 @@ def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
             next_due=Coalesce(
                 Subquery(next_dated.annotate(d=Min("date")).values("d")[:1]),
                 Subquery(next_in_period.annotate(d=Min("date_end")).values("d")[:1]),
-            ),
-            is_followed=Exists(
-                PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
             ),
             update_count=Subquery(update_count),
             last_update_on=Subquery(last_update),
@@ -140,14 +151,20 @@ def list_dates(
     `scope` expected within a period running now.
     """
     today = today or _today()
-    dated, running = _dated_upcoming(today), _open_period(today)
     in_scope = Q() if scope is None else Q(item__in=scope.order_by().values("pk"))
-    first_dated = PolicyKeyDate.objects.filter(dated & in_scope).order_by("date", "date_end", "pk")
+    first_dated = PolicyKeyDate.objects.filter(_dated_upcoming(today) & in_scope).order_by(
+        "date", "date_end", "pk"
+    )
+    # Still ahead (date_end >= today) is exactly "dated upcoming or in a running period";
+    # of those, a period that has begun (rough precision, start before today) is running.
     rows = (
         PolicyKeyDate.objects.filter(
-            (Q(item_id__in=page_ids) & (dated | running))
-            | Q(pk__in=first_dated.values("pk")[:limit])
-            | (running & in_scope)
+            Q(date_end__gte=today)
+            & (
+                Q(item_id__in=page_ids)
+                | Q(pk__in=first_dated.values("pk")[:limit])
+                | (Q(precision__in=ROUGH, date__lt=today) & in_scope)
+            )
         )
         .select_related("item")
         .only(

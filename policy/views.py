@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -32,16 +33,19 @@ LIST_PAGE_SIZE = 20
 @member_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """`/policy/`: filters, search, the list and a timeline of upcoming dates."""
-    policy_filter = PolicyFilter(
-        request.GET or None,
-        queryset=selectors.policy_items_for_list(request.user),
-        request=request,
-    )
-    items = policy_filter.qs
+    queryset = selectors.policy_items_for_list(request.user)
+    if request.GET:
+        policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
+        items = policy_filter.qs
+    else:  # the form is built only when its cached markup is missing
+        policy_filter = SimpleLazyObject(
+            lambda: PolicyFilter(None, queryset=queryset, request=request)
+        )
+        items = queryset
     page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     page_items = list(page.object_list)
     page_ids = [item.pk for item in page_items]
-    dates = selectors.list_dates(page_ids, items if policy_filter.is_bound else None)
+    dates = selectors.list_dates(page_ids, items if request.GET else None)
     materials = selectors.material_labels_of(page_ids)
     for item in page_items:
         item.next_date = dates["next"].get(item.pk)
