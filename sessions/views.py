@@ -87,7 +87,7 @@ def _attendee_rows(confirmed: list[dict]) -> SafeString:
         return SafeString()
     for attendee in confirmed:
         full_name = f"{attendee['first_name']} {attendee['last_name']}".strip()
-        attendee["name"] = full_name or attendee["user_email"]
+        attendee["name"] = full_name or attendee["email"]
     (html,) = render_each(
         "meetings/_attendees.html",
         [confirmed],
