@@ -142,7 +142,9 @@ def list_dates(
     limit: int = 10,
     today: datetime.date | None = None,
 ) -> dict[str, Any]:
-    """The key dates /policy/ shows, in one query (with the item's name and address).
+    """The key dates /policy/ shows, in one query.
+
+    Each carries its item's `item_slug`, `item_short_name` and `item_title`.
 
     `next`: item id → its next dated key date, else the first one expected in
     a period running now (for the items of the page, `page_ids`).
@@ -157,29 +159,17 @@ def list_dates(
     )
     # Still ahead (date_end >= today) is exactly "dated upcoming or in a running period";
     # of those, a period that has begun (rough precision, start before today) is running.
-    rows = (
-        PolicyKeyDate.objects.filter(
-            Q(date_end__gte=today)
-            & (
-                Q(item_id__in=page_ids)
-                | Q(pk__in=first_dated.values("pk")[:limit])
-                | (Q(precision__in=ROUGH, date__lt=today) & in_scope)
-            )
+    rows = PolicyKeyDate.objects.filter(
+        Q(date_end__gte=today)
+        & (
+            Q(item_id__in=page_ids)
+            | Q(pk__in=first_dated.values("pk")[:limit])
+            | (Q(precision__in=ROUGH, date__lt=today) & in_scope)
         )
-        .select_related("item")
-        .only(
-            "item_id",
-            "date",
-            "precision",
-            "date_end",
-            "kind",
-            "label",
-            "label_en",
-            "needs_review",
-            "item__slug",
-            "item__short_name",
-            "item__title",
-        )
+    ).annotate(
+        item_slug=F("item__slug"),
+        item_short_name=F("item__short_name"),
+        item_title=F("item__title"),
     )
     upcoming, periods = [], []
     for row in rows:

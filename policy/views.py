@@ -107,8 +107,12 @@ def _row_key(item) -> tuple:
 
 def _date_key(key_date) -> tuple:
     """Every value a timeline entry shows: the date and its item's name and address."""
-    item = key_date.item
-    return (_next_date_key(key_date), item.slug, item.short_name, item.title)
+    return (
+        _next_date_key(key_date),
+        key_date.item_slug,
+        key_date.item_short_name,
+        key_date.item_title,
+    )
 
 
 @member_required
