@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import User
@@ -14,8 +14,6 @@ from members.permissions import is_coordinator
 from .models import AgendaItem, Document, Invitation, Meeting
 
 Response = Invitation.Response
-# The answers the meeting page counts (places taken, waiting list).
-PAGE_COUNTS = (Response.YES, Response.WAITLISTED)
 # What the meeting page shows of the meeting (not the audience or the guest list).
 PAGE_FIELDS = (
     "kind",
@@ -59,9 +57,7 @@ def meeting_lists(user: Any, *, now: datetime | None = None) -> tuple[QuerySet, 
 def meeting_detail_queryset(user: Any = None) -> QuerySet[Meeting]:
     """Meetings with agenda (linked barrier and pilot titles only) and documents.
 
-    With `user` (the meeting page): only the fields the page shows, and each
-    meeting also carries the counts the page shows (`counts_of`) and the
-    user's own invitation (`own_invitation`) from the same query.
+    With `user` (the meeting page): only the fields the page shows.
     """
     agenda = AgendaItem.objects.select_related("barrier", "pilot").only(
         "meeting_id",
@@ -77,18 +73,7 @@ def meeting_detail_queryset(user: Any = None) -> QuerySet[Meeting]:
         Prefetch("agenda_items", queryset=agenda),
         Prefetch("documents", queryset=Document.objects.all()),
     )
-    if user is None:
-        return meetings
-    meetings = meetings.only(*PAGE_FIELDS)
-    own = Invitation.objects.filter(meeting=OuterRef("pk"), user_id=getattr(user, "pk", None))
-    return meetings.annotate(
-        own_invitation_id=Subquery(own.values("pk")[:1]),
-        own_response=Subquery(own.values("response")[:1]),
-        **{
-            f"answers_{value}": Count("invitations", filter=Q(invitations__response=value))
-            for value in PAGE_COUNTS
-        },
-    )
+    return meetings if user is None else meetings.only(*PAGE_FIELDS)
 
 
 def response_counts(meeting: Meeting) -> dict[str, int]:
@@ -100,26 +85,30 @@ def response_counts(meeting: Meeting) -> dict[str, int]:
     return counts
 
 
-def counts_of(meeting: Meeting) -> dict[str, int]:
-    """The counts the meeting page shows (yes, waitlisted), from `meeting_detail_queryset(user)`."""
-    return {value: getattr(meeting, f"answers_{value}") for value in PAGE_COUNTS}
+def answers_for_page(meeting: Meeting, user: Any) -> tuple[dict[str, int], Invitation | None]:
+    """`response_counts` and the user's own invitation (or None), in one grouped query.
 
-
-def own_invitation(meeting: Meeting, user: Any) -> Invitation | None:
-    """The user's invitation to a meeting of `meeting_detail_queryset(user)`, or None.
-
-    Built from the annotations (no query): id, meeting, user and answer are
-    loaded, any other field loads on first access like with `.only()`.
+    The invitation is built from that query: id, meeting, user and answer
+    are loaded, any other field loads on first access like with `.only()`.
     """
-    if meeting.own_invitation_id is None:
-        return None
-    invitation = Invitation.from_db(
-        meeting._state.db,
-        ["id", "meeting_id", "user_id", "response"],
-        [meeting.own_invitation_id, meeting.pk, user.pk, meeting.own_response],
+    groups = (
+        meeting.invitations.order_by()
+        .values_list("response")
+        .annotate(count=Count("pk"), own=Max("pk", filter=Q(user_id=getattr(user, "pk", None))))
     )
-    invitation.meeting = meeting
-    return invitation
+    counts = dict.fromkeys(Response.values, 0)
+    own = None
+    for response, count, own_pk in groups:
+        counts[response] = count
+        if own_pk is not None:
+            own = Invitation.from_db(
+                meeting._state.db,
+                ["id", "meeting_id", "user_id", "response"],
+                [own_pk, meeting.pk, user.pk, response],
+            )
+            own.meeting = meeting
+    counts["total"] = sum(counts.values())
+    return counts, own
 
 
 def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[dict[str, Any]]:

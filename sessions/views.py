@@ -47,8 +47,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = permissions.get_meeting_for(
         request.user, pk, selectors.meeting_detail_queryset(request.user)
     )
-    invitation = selectors.own_invitation(meeting, request.user)
-    counts = selectors.counts_of(meeting)
+    counts, invitation = selectors.answers_for_page(meeting, request.user)
     confirmed = selectors.confirmed_for_page(meeting)
     context = _answer_context(request, meeting, invitation)
     context.update(

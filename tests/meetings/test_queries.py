@@ -67,10 +67,10 @@ def test_meeting_page_query_count_does_not_grow_with_invitations(
     _invite_many(meeting, invitations)
     member_client.get(f"/meetings/{meeting.pk}/")
 
-    # session, user, meeting (with answer counts and own invitation), agenda
-    # (with barrier and pilot), documents, who said yes, those of them listed
-    # in the directory (with organisations)
-    with django_assert_num_queries(7):
+    # session, user, meeting, agenda (with barrier and pilot), documents,
+    # answer counts with the own invitation, who said yes, those of them
+    # listed in the directory (with organisations)
+    with django_assert_num_queries(8):
         response = member_client.get(f"/meetings/{meeting.pk}/")
 
     assert response.status_code == 200
