@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, Exists, F, Min, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
 
@@ -58,52 +61,142 @@ def open_periods_queryset(today: datetime.date | None = None) -> QuerySet[Policy
     )
 
 
+# What a row of /policy/ shows of an item (the long texts are left in the database).
+LIST_FIELDS = (
+    "title",
+    "title_en",
+    "short_name",
+    "slug",
+    "level",
+    "kind",
+    "status",
+    "status_as_of",
+    "needs_review",
+)
+
+
 def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
-    """Items for /policy/ with what a row shows, in a fixed number of queries.
+    """Items for /policy/ with what a row shows, in one query; ordered by the next date.
 
     Annotated: `next_due` (the next dated key date, else the end of a period
     running now), `is_followed` (by `user`), `update_count`, `last_update_on`.
-    Prefetched: `upcoming_dates`, `open_periods` and the materials. Ordered by
-    the next date, items without one last.
+    All are subqueries (no join, no grouping), so counting the filtered list
+    leaves them out. The dates and materials of a page come from `list_dates`
+    and `material_labels_of`.
     """
-    today = _today()
+    return _items_for_list_on(_today()).annotate(
+        is_followed=Exists(
+            PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
+        )
+    )
+
+
+@lru_cache(maxsize=2)
+def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
+    """The viewer-independent part of `policy_items_for_list`, built once a day per process.
+
+    Building these expressions costs more Python than running the query;
+    the cached queryset is never evaluated, every caller gets a clone.
+    """
     updates = PolicyUpdate.objects.filter(item=OuterRef("pk"))
     update_count = (
         updates.order_by().values("item").annotate(n=Count("pk")).values("n")[:1]
     )  # a correlated count: no join that would multiply other annotations
     last_update = updates.order_by("-date").values("date")[:1]
+    key_dates = PolicyKeyDate.objects.filter(item=OuterRef("pk")).order_by()
+    next_dated = key_dates.filter(_dated_upcoming(today)).values("item")
+    next_in_period = key_dates.filter(_open_period(today)).values("item")
     return (
-        PolicyItem.objects.annotate(
+        PolicyItem.objects.only(*LIST_FIELDS)
+        .annotate(
             next_due=Coalesce(
-                Min("key_dates__date", filter=_dated_upcoming(today, "key_dates__")),
-                Min("key_dates__date_end", filter=_open_period(today, "key_dates__")),
-            ),
-            is_followed=Exists(
-                PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=getattr(user, "pk", None))
+                Subquery(next_dated.annotate(d=Min("date")).values("d")[:1]),
+                Subquery(next_in_period.annotate(d=Min("date_end")).values("d")[:1]),
             ),
             update_count=Subquery(update_count),
             last_update_on=Subquery(last_update),
-        )
-        .prefetch_related(
-            Prefetch(
-                "key_dates", queryset=upcoming_key_dates_queryset(today), to_attr="upcoming_dates"
-            ),
-            Prefetch("key_dates", queryset=open_periods_queryset(today), to_attr="open_periods"),
-            "materials",
         )
         .order_by(F("next_due").asc(nulls_last=True), "title", "pk")
     )
 
 
-def timeline(items: QuerySet[PolicyItem], *, limit: int = 10) -> dict[str, list[PolicyKeyDate]]:
-    """The next `limit` dated key dates of `items` (a filtered list), nearest first,
-    and the dates expected within a period running now."""
-    ids = items.order_by().values("pk")
+def _is_dated_upcoming(key_date: PolicyKeyDate, today: datetime.date) -> bool:
+    """Python twin of `_dated_upcoming` (the other upcoming ones are open periods)."""
+    return key_date.date_end >= today and (
+        key_date.precision not in ROUGH or key_date.date >= today
+    )
+
+
+def _dated_order(key_date: PolicyKeyDate) -> tuple:
+    return (key_date.date, key_date.date_end, key_date.pk)
+
+
+def _period_order(key_date: PolicyKeyDate) -> tuple:
+    return (key_date.date_end, key_date.date, key_date.pk)
+
+
+def list_dates(
+    page_ids: list[int],
+    scope: QuerySet[PolicyItem] | None = None,
+    *,
+    limit: int = 10,
+    today: datetime.date | None = None,
+) -> dict[str, Any]:
+    """The key dates /policy/ shows, in one query.
+
+    Each carries its item's `item_slug`, `item_short_name` and `item_title`.
+
+    `next`: item id → its next dated key date, else the first one expected in
+    a period running now (for the items of the page, `page_ids`).
+    `dated`: the next `limit` dated key dates of the items in `scope` (a
+    filtered list; None: all items), nearest first. `open`: the dates of
+    `scope` expected within a period running now.
+    """
+    today = today or _today()
+    in_scope = Q() if scope is None else Q(item__in=scope.order_by().values("pk"))
+    first_dated = PolicyKeyDate.objects.filter(_dated_upcoming(today) & in_scope).order_by(
+        "date", "date_end", "pk"
+    )
+    # Still ahead (date_end >= today) is exactly "dated upcoming or in a running period";
+    # of those, a period that has begun (rough precision, start before today) is running.
+    rows = PolicyKeyDate.objects.filter(
+        Q(date_end__gte=today)
+        & (
+            Q(item_id__in=page_ids)
+            | Q(pk__in=first_dated.values("pk")[:limit])
+            | (Q(precision__in=ROUGH, date__lt=today) & in_scope)
+        )
+    ).annotate(
+        item_slug=F("item__slug"),
+        item_short_name=F("item__short_name"),
+        item_title=F("item__title"),
+    )
+    upcoming, periods = [], []
+    for row in rows:
+        (upcoming if _is_dated_upcoming(row, today) else periods).append(row)
+    upcoming.sort(key=_dated_order)
+    periods.sort(key=_period_order)
+    page = set(page_ids)
+    nearest: dict[int, PolicyKeyDate] = {}
+    for row in upcoming + periods:  # the first one of an item wins
+        if row.item_id in page:
+            nearest.setdefault(row.item_id, row)
+    return {"next": nearest, "dated": upcoming[:limit], "open": periods}
+
+
+def material_labels_of(item_ids: list[int]) -> dict[int, list[str]]:
+    """Item id → the labels of its materials (in the materials' order), one query."""
+    labels = material_labels()
+    order = {pk: position for position, pk in enumerate(labels)}
+    pairs = PolicyItem.materials.through.objects.filter(policyitem_id__in=item_ids).values_list(
+        "policyitem_id", "material_id"
+    )
+    found: dict[int, list[int]] = {}
+    for item_id, material_id in pairs:
+        found.setdefault(item_id, []).append(material_id)
     return {
-        "dated": list(
-            upcoming_key_dates_queryset().filter(item__in=ids).select_related("item")[:limit]
-        ),
-        "open": list(open_periods_queryset().filter(item__in=ids).select_related("item")),
+        item_id: [labels[pk] for pk in sorted(ids, key=order.__getitem__)]
+        for item_id, ids in found.items()
     }
 
 

@@ -10,11 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from members.permissions import member_required
+from thementisch.fragments import render_each
 from thementisch.mail import absolute_url
 
 from . import selectors, services
@@ -31,23 +33,85 @@ LIST_PAGE_SIZE = 20
 @member_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """`/policy/`: filters, search, the list and a timeline of upcoming dates."""
-    policy_filter = PolicyFilter(
-        request.GET or None,
-        queryset=selectors.policy_items_for_list(request.user),
-        request=request,
-    )
-    items = policy_filter.qs
+    queryset = selectors.policy_items_for_list(request.user)
+    if request.GET:
+        policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
+        items = policy_filter.qs
+    else:  # the form is built only when its cached markup is missing
+        policy_filter = SimpleLazyObject(
+            lambda: PolicyFilter(None, queryset=queryset, request=request)
+        )
+        items = queryset
     page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_items = list(page.object_list)
+    page_ids = [item.pk for item in page_items]
+    dates = selectors.list_dates(page_ids, items if request.GET else None)
+    materials = selectors.material_labels_of(page_ids)
+    for item in page_items:
+        item.next_date = dates["next"].get(item.pk)
+        item.material_labels = materials.get(item.pk, [])
     return render(
         request,
         "policy/list.html",
         {
             "filter": policy_filter,
             "page": page,
-            "items": page.object_list,
-            "timeline": selectors.timeline(items),
+            "items": page_items,
+            "rows": render_each("policy/_item_row.html", page_items, _row_key),
+            "timeline": {"dated": dates["dated"], "open": dates["open"]},
+            "timeline_rows": render_each(
+                "policy/_timeline_date.html", dates["dated"], _date_key, name="key_date"
+            ),
+            "open_rows": render_each(
+                "policy/_timeline_period.html", dates["open"], _date_key, name="key_date"
+            ),
             "filtered": bool(set(request.GET) - {"page"}),
         },
+    )
+
+
+def _next_date_key(key_date) -> tuple | None:
+    if key_date is None:
+        return None
+    return (
+        key_date.pk,
+        key_date.date,
+        key_date.precision,
+        key_date.kind,
+        key_date.label,
+        key_date.label_en,
+        key_date.needs_review,
+    )
+
+
+def _row_key(item) -> tuple:
+    """Every value a row of /policy/ shows (the viewer's `is_followed` included)."""
+    return (
+        item.pk,
+        item.slug,
+        item.title,
+        item.title_en,
+        item.short_name,
+        item.level,
+        item.kind,
+        item.status,
+        item.status_as_of,
+        item.needs_review,
+        item.is_followed,
+        item.update_count,
+        item.last_update_on,
+        tuple(item.material_labels),
+        _next_date_key(item.next_date),
+    )
+
+
+def _date_key(key_date) -> tuple:
+    """Every value a timeline entry shows: the date and its item's name and address."""
+    return (
+        _next_date_key(key_date),
+        key_date.item_slug,
+        key_date.item_short_name,
+        key_date.item_title,
     )
 
 

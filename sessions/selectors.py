@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import User
@@ -14,6 +14,21 @@ from members.permissions import is_coordinator
 from .models import AgendaItem, Document, Invitation, Meeting
 
 Response = Invitation.Response
+# What the meeting page shows of the meeting (not the audience or the guest list).
+PAGE_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "starts_at",
+    "ends_at",
+    "venue",
+    "online_url",
+    "capacity",
+    "rsvp_deadline",
+    "status",
+    "minutes",
+    "minutes_published_at",
+)
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
@@ -39,14 +54,26 @@ def meeting_lists(user: Any, *, now: datetime | None = None) -> tuple[QuerySet, 
     return upcoming, past
 
 
-def meeting_detail_queryset() -> QuerySet[Meeting]:
-    return Meeting.objects.prefetch_related(
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.select_related("barrier", "pilot"),
-        ),
+def meeting_detail_queryset(user: Any = None) -> QuerySet[Meeting]:
+    """Meetings with agenda (linked barrier and pilot titles only) and documents.
+
+    With `user` (the meeting page): only the fields the page shows.
+    """
+    agenda = AgendaItem.objects.select_related("barrier", "pilot").only(
+        "meeting_id",
+        "order",
+        "time",
+        "title",
+        "speaker",
+        "outcome",
+        "barrier__title",
+        "pilot__title",
+    )
+    meetings = Meeting.objects.prefetch_related(
+        Prefetch("agenda_items", queryset=agenda),
         Prefetch("documents", queryset=Document.objects.all()),
     )
+    return meetings if user is None else meetings.only(*PAGE_FIELDS)
 
 
 def response_counts(meeting: Meeting) -> dict[str, int]:
@@ -58,21 +85,66 @@ def response_counts(meeting: Meeting) -> dict[str, int]:
     return counts
 
 
-def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[Invitation]:
+def answers_for_page(meeting: Meeting, user: Any) -> tuple[dict[str, int], Invitation | None]:
+    """`response_counts` and the user's own invitation (or None), in one grouped query.
+
+    The invitation is built from that query: id, meeting, user and answer
+    are loaded, any other field loads on first access like with `.only()`.
+    """
+    groups = (
+        meeting.invitations.order_by()
+        .values_list("response")
+        .annotate(count=Count("pk"), own=Max("pk", filter=Q(user_id=getattr(user, "pk", None))))
+    )
+    counts = dict.fromkeys(Response.values, 0)
+    own = None
+    for response, count, own_pk in groups:
+        counts[response] = count
+        if own_pk is not None:
+            own = Invitation.from_db(
+                meeting._state.db,
+                ["id", "meeting_id", "user_id", "response"],
+                [own_pk, meeting.pk, user.pk, response],
+            )
+            own.meeting = meeting
+    counts["total"] = sum(counts.values())
+    return counts, own
+
+
+def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[dict[str, Any]]:
     """Who said yes and is listed in the directory, with organisation (at most `limit`).
 
     Members who chose not to appear in the directory and guests are only
-    counted (from `response_counts`), never named.
+    counted (from `response_counts`), never named. Each entry holds only what
+    the page shows: `first_name`, `last_name`, `email`, `organisation_name`,
+    `organisation_slug` (None without organisation); ordered by name.
+
+    Two short queries: the ids of those who said yes, then those of them who
+    are listed. (Joined in one query, PostgreSQL hashes the whole member
+    table instead of looking up the few members by key.)
     """
-    listed = (
-        meeting.invitations.filter(
-            response=Response.YES,
-            user__is_active=True,
-            user__status=User.Status.APPROVED,
-            user__show_in_directory=True,
+    said_yes = list(
+        meeting.invitations.filter(response=Response.YES, user__isnull=False).values_list(
+            "user_id", flat=True
         )
-        .select_related("user", "user__organisation")
-        .order_by("user__last_name", "user__first_name", "pk")
+    )
+    if not said_yes:
+        return []
+    listed = (
+        User.objects.filter(
+            pk__in=said_yes,
+            is_active=True,
+            status=User.Status.APPROVED,
+            show_in_directory=True,
+        )
+        .order_by("last_name", "first_name", "pk")
+        .values(
+            "first_name",
+            "last_name",
+            "email",
+            organisation_name=F("organisation__name"),
+            organisation_slug=F("organisation__slug"),
+        )
     )
     return list(listed[:limit])
 

@@ -4,12 +4,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import User
 from members.permissions import is_coordinator, member_required
 from thementisch.files import serve_private_file
+from thementisch.fragments import render_each
 
 from . import calendar, permissions, selectors, services, tokens
 from .forms import ANSWER_CHOICES, AnswerForm
@@ -42,15 +44,17 @@ def _answer_context(request: HttpRequest, meeting: Meeting, invitation: Invitati
 
 @member_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = permissions.get_meeting_for(request.user, pk, selectors.meeting_detail_queryset())
-    invitation = services.invitation_for(meeting, request.user)
-    counts = selectors.response_counts(meeting)
+    meeting = permissions.get_meeting_for(
+        request.user, pk, selectors.meeting_detail_queryset(request.user)
+    )
+    counts, invitation = selectors.answers_for_page(meeting, request.user)
     confirmed = selectors.confirmed_for_page(meeting)
     context = _answer_context(request, meeting, invitation)
     context.update(
         {
             "counts": counts,
-            "confirmed": confirmed,
+            "confirmed": _attendee_rows(confirmed),
+            "when": _when(meeting),
             "confirmed_unlisted": max(0, counts["yes"] - len(confirmed)),
             "show_online_link": permissions.can_see_online_link(request.user, meeting, invitation),
             "show_documents": permissions.can_see_documents(request.user, meeting),
@@ -58,6 +62,40 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
     )
     return render(request, "meetings/detail.html", context)
+
+
+def _when(meeting: Meeting) -> SafeString:
+    """Start and end as the page shows them twice, rendered once per time (zone)."""
+    (html,) = render_each(
+        "meetings/_when.html",
+        [meeting],
+        lambda m: (m.starts_at, m.ends_at, timezone.get_current_timezone_name()),
+        name="meeting",
+    )
+    return html
+
+
+def _attendee_rows(confirmed: list[dict]) -> SafeString:
+    """The `<li>` of each listed attendee, kept as one fragment (the rows are one line each).
+
+    Its key is the name and organisation of every attendee, so any change
+    to the list renders it again. The rows show nothing about the viewer:
+    who is listed at all is decided by `selectors.confirmed_for_page`.
+    """
+    if not confirmed:
+        return SafeString()
+    for attendee in confirmed:
+        full_name = f"{attendee['first_name']} {attendee['last_name']}".strip()
+        attendee["name"] = full_name or attendee["email"]
+    (html,) = render_each(
+        "meetings/_attendees.html",
+        [confirmed],
+        lambda attendees: tuple(
+            (a["name"], a["organisation_name"], a["organisation_slug"]) for a in attendees
+        ),
+        name="attendees",
+    )
+    return html
 
 
 @member_required

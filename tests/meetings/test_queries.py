@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from members.models import User
+from sessions import selectors
 from sessions.models import Invitation
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, UserFactory
 from tests.meetings.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,24 @@ def test_meeting_page_query_count_does_not_grow_with_invitations(
     member_client.get(f"/meetings/{meeting.pk}/")
 
     # session, user, meeting, agenda (with barrier and pilot), documents,
-    # own invitation, answer counts, who said yes (with organisations)
+    # answer counts with the own invitation, who said yes, those of them
+    # listed in the directory (with organisations)
     with django_assert_num_queries(8):
         response = member_client.get(f"/meetings/{meeting.pk}/")
 
     assert response.status_code == 200
+
+
+def test_answers_for_page_counts_every_answer_and_finds_the_own_invitation(member, peer):
+    meeting = MeetingFactory()
+    own = InvitationFactory(meeting=meeting, user=member, response="maybe")
+    InvitationFactory(meeting=meeting, user=peer, response="yes")
+    InvitationFactory(meeting=meeting, email="gast@example.net", name="Gast", response="yes")
+
+    counts, invitation = selectors.answers_for_page(meeting, member)
+
+    assert counts == {"pending": 0, "yes": 2, "no": 0, "maybe": 1, "waitlisted": 0, "total": 3}
+    assert counts == selectors.response_counts(meeting)
+    assert (invitation.pk, invitation.response) == (own.pk, "maybe")
+    assert invitation.created_at == own.created_at  # other fields load on first access
+    assert selectors.answers_for_page(meeting, UserFactory())[1] is None
