@@ -25,12 +25,24 @@ def person(user) -> str:
 
 
 @register.simple_tag
-def active_nav(request, prefix: str) -> str:
-    """`aria-current="page"` for the navigation link of the current section."""
-    path = request.path
-    if (prefix == "/" and path == "/") or (prefix != "/" and path.startswith(prefix)):
+def active_nav(section: str, prefix: str) -> str:
+    """`aria-current="page"` for the navigation link of the current section (see nav_section)."""
+    if prefix in section.split("|"):
         return mark_safe(' aria-current="page"')
     return ""
+
+
+NAV_PREFIXES = ("/", "/barriers/", "/pilots/", "/meetings/", "/policy/", "/members/", "/members/me/")
+
+
+@register.filter
+def nav_section(path: str) -> str:
+    """The navigation prefixes `path` lies under, joined by "|": the cache key of the menu."""
+    return "|".join(
+        prefix
+        for prefix in NAV_PREFIXES
+        if (prefix == "/" and path == "/") or (prefix != "/" and path.startswith(prefix))
+    )
 
 
 @register.filter
