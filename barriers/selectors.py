@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -268,10 +269,11 @@ DASHBOARD_WORKLIST = 10
 # What a dashboard row shows (title, status badge, link) and what masking needs,
 # in the model's field order (Model.from_db takes the values in that order).
 DASHBOARD_FIELDS = ("id", "title", "status", "author_id", "is_anonymous", "updated_at", "is_demo")
-# The member's own and endorsed barriers in one query, each list sorted and cut
-# on its own. Written as SQL: the dashboard is the most visited page, and
-# compiling the queryset cost several times what the query costs (a test
-# compares the result with the same selection written with the ORM).
+# The dashboard is the most visited page. On PostgreSQL the member's own and
+# endorsed barriers are read with one SQL query (building and compiling the
+# querysets cost several times what the query costs), sent before its rows are
+# read so that the dashboard can send the queries of all panels in one batch.
+# Elsewhere the ORM reads the same (`dashboard_querysets`); a test compares them.
 DASHBOARD_COLUMNS = ", ".join(f"b.{name}" for name in DASHBOARD_FIELDS)
 DASHBOARD_SQL = f"""
     (SELECT {DASHBOARD_COLUMNS}, 'mine'
@@ -286,20 +288,45 @@ DASHBOARD_SQL = f"""
 """  # noqa: S608 -- only constants are formatted in; values are parameters
 
 
-def dashboard_barriers(user) -> dict[str, list[Barrier]]:
+def dashboard_querysets(user) -> dict[str, QuerySet[Barrier]]:
     """{"mine": ..., "endorsed": ...}: the member's barriers (not merged) and the
-    visible ones they endorsed, each the latest changed first; one query."""
+    visible ones they endorsed, each the latest changed first."""
+    only = [name.removesuffix("_id") for name in DASHBOARD_FIELDS]
+    order = ("-updated_at", "-pk")
+    return {
+        "mine": Barrier.objects.filter(author=user)
+        .exclude(status=S.MERGED)
+        .only(*only)
+        .order_by(*order)[:DASHBOARD_MINE],
+        "endorsed": permissions.visible_barriers(user)
+        .filter(endorsements__user=user)
+        .only(*only)
+        .order_by(*order)[:DASHBOARD_ENDORSED],
+    }
+
+
+def send_dashboard_barriers(user) -> Callable[[], dict[str, list[Barrier]]]:
+    """Send the query of `dashboard_querysets` (one on PostgreSQL); the function
+    returned reads the two lists. Only the columns shown are loaded."""
+    if connection.vendor != "postgresql":
+        lists = {name: list(queryset) for name, queryset in dashboard_querysets(user).items()}
+        return lambda: lists
     visible, visible_params = permissions.visible_barriers_sql(user, "b")
     params = [user.pk, S.MERGED, DASHBOARD_MINE, user.pk, *visible_params, DASHBOARD_ENDORSED]
-    with connection.cursor() as cursor:
-        cursor.execute(DASHBOARD_SQL.format(visible=visible), params)
-        rows = cursor.fetchall()
-    lists: dict[str, list[Barrier]] = {"mine": [], "endorsed": []}
-    for *values, panel in rows:
-        lists[panel].append(Barrier.from_db(connection.alias, DASHBOARD_FIELDS, values))
-    for barriers in lists.values():
-        barriers.sort(key=lambda b: (b.updated_at, b.pk), reverse=True)
-    return lists
+    cursor = connection.cursor()
+    cursor.execute(DASHBOARD_SQL.format(visible=visible), params)
+
+    def read() -> dict[str, list[Barrier]]:
+        with cursor:
+            rows = cursor.fetchall()
+        lists: dict[str, list[Barrier]] = {"mine": [], "endorsed": []}
+        for *values, panel in rows:
+            lists[panel].append(Barrier.from_db(connection.alias, DASHBOARD_FIELDS, values))
+        for barriers in lists.values():
+            barriers.sort(key=lambda b: (b.updated_at, b.pk), reverse=True)
+        return lists
+
+    return read
 
 
 def dashboard_row_key(barrier: Barrier) -> tuple:
@@ -318,14 +345,17 @@ def to_answer_row_key(barrier: Barrier) -> tuple:
     return (barrier.pk, barrier.title, barrier.answer_by)
 
 
-def dashboard_panel(user) -> dict[str, Any]:
-    """The member's barriers and endorsed ones with status; for coordinators
-    the overdue forwarded barriers, for ministry members those to answer.
-
-    The member's own and endorsed barriers are one query
-    (`dashboard_barriers`); the rows (`*_rows`) come from the fragment cache.
+def send_dashboard_panel(user) -> Callable[[], dict[str, Any]]:
+    """Send the queries of `barriers/_dashboard_panel.html`; the function returned
+    builds its context: the member's barriers and endorsed ones with status; for
+    coordinators the overdue forwarded barriers, for ministry members those to
+    answer. The rows (`*_rows`) come from the fragment cache.
     """
-    lists = dashboard_barriers(user)
+    read = send_dashboard_barriers(user)
+    return lambda: _dashboard_context(user, read())
+
+
+def _dashboard_context(user, lists: dict[str, list[Barrier]]) -> dict[str, Any]:
     context: dict[str, Any] = {
         "barriers_mine": lists["mine"],
         "barriers_endorsed": permissions.mask_all(lists["endorsed"], user),

@@ -7,11 +7,12 @@ pilots, needs or organisations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 
@@ -339,9 +340,12 @@ class Interests:
         return self.own_stages, self.own_materials
 
 
-# The dashboard is the most visited page: the two queries of the matching are
-# written as SQL, because building and compiling the querysets cost several
-# times what the queries cost (tests compare the results with the ORM's).
+# The dashboard is the most visited page. On PostgreSQL the two queries of the
+# matching are written as SQL (building and compiling the querysets cost several
+# times what the queries cost); the interests are sent before they are read, so
+# that the dashboard can send the queries of all panels in one batch. Elsewhere
+# the ORM reads the same (`interests_queryset`, `matching_needs_queryset`); a
+# test compares them.
 INTERESTS_SQL = """
     SELECT 'own_stages', valuechainstage_id FROM members_user_value_chain_stages
     WHERE user_id = %s
@@ -364,22 +368,75 @@ MATCHING_NEEDS_SQL = """
 MATCHING_NEEDS_LIMIT = 300
 
 
+def interests_queryset(user: User) -> QuerySet:
+    """(kind, id) rows of the four link tables of `user` and their organisation."""
+    parts = [
+        User.value_chain_stages.through.objects.filter(user_id=user.pk).values_list(
+            Value("own_stages"), "valuechainstage_id"
+        ),
+        User.materials.through.objects.filter(user_id=user.pk).values_list(
+            Value("own_materials"), "material_id"
+        ),
+        Organisation.value_chain_stages.through.objects.filter(
+            organisation_id=user.organisation_id
+        ).values_list(Value("organisation_stages"), "valuechainstage_id"),
+        Organisation.materials.through.objects.filter(
+            organisation_id=user.organisation_id
+        ).values_list(Value("organisation_materials"), "material_id"),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def send_interests(user: User) -> Callable[[], Interests]:
+    """Send the query of `interests_of`; the function returned reads it."""
+    if connection.vendor != "postgresql":
+        rows = list(interests_queryset(user))
+        return lambda: _interests(rows)
+    cursor = connection.cursor()
+    organisation_id = user.organisation_id
+    cursor.execute(INTERESTS_SQL, [user.pk, user.pk, organisation_id, organisation_id])
+
+    def read() -> Interests:
+        with cursor:
+            return _interests(cursor.fetchall())
+
+    return read
+
+
+def _interests(rows: list[tuple[str, int]]) -> Interests:
+    found: dict[str, set[int]] = defaultdict(set)
+    for kind, pk in rows:
+        found[kind].add(pk)
+    return Interests(**{kind: frozenset(ids) for kind, ids in found.items()})
+
+
 def interests_of(user: User) -> Interests:
     """The stages and materials of `user`'s organisation and of `user`: one query."""
-    found: dict[str, set[int]] = defaultdict(set)
-    organisation_id = user.organisation_id
-    with connection.cursor() as cursor:
-        cursor.execute(INTERESTS_SQL, [user.pk, user.pk, organisation_id, organisation_id])
-        for kind, pk in cursor.fetchall():
-            found[kind].add(pk)
-    return Interests(**{kind: frozenset(ids) for kind, ids in found.items()})
+    return send_interests(user)()
+
+
+def matching_needs_queryset(
+    stage_ids: frozenset[int], material_ids: frozenset[int], organisation_id: int | None
+) -> QuerySet:
+    """(pilot id, pilot title, role, stage id, material id) of the open needs of pilots
+    seeking partners that name one of the stages or materials, newest pilot first."""
+    needs = PartnerNeed.objects.filter(
+        status=PartnerNeed.Status.OPEN,
+        pilot__status=PilotProject.Status.SEEKING_PARTNERS,
+    ).filter(Q(stage_id__in=stage_ids) | Q(material_id__in=material_ids))
+    if organisation_id:
+        needs = needs.exclude(pilot__organisation_id=organisation_id)
+    return needs.order_by("-pilot__published_at", "pilot_id", "pk").values_list(
+        "pilot_id", "pilot__title", "role", "stage_id", "material_id"
+    )[:MATCHING_NEEDS_LIMIT]
 
 
 def _matching_needs(
     stage_ids: frozenset[int], material_ids: frozenset[int], organisation_id: int | None
 ) -> list[tuple[int, str, str, int | None, int | None]]:
-    """(pilot id, pilot title, role, stage id, material id) of the open needs of pilots
-    seeking partners that name one of the stages or materials, newest pilot first."""
+    """The rows of `matching_needs_queryset`, read with SQL on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return list(matching_needs_queryset(stage_ids, material_ids, organisation_id))
     matches, params = [], [PartnerNeed.Status.OPEN, PilotProject.Status.SEEKING_PARTNERS]
     for column, ids in (("n.stage_id", stage_ids), ("n.material_id", material_ids)):
         if ids:
@@ -448,19 +505,24 @@ def suggestion_row_key(suggestion: Suggestion) -> tuple:
     return (suggestion.pilot.pk, suggestion.pilot.title, suggestion.reason)
 
 
-def dashboard_panel(user: User) -> dict[str, Any]:
-    """Context of `pilots/_dashboard_panel.html` for the member's dashboard.
+def send_dashboard_panel(user: User) -> Callable[[], dict[str, Any]]:
+    """Send the first query of `pilots/_dashboard_panel.html`; the function returned
+    builds its context: the pilots seeking partners like the member, their rows
+    from the fragment cache, and `has_interests` (has the member chosen any?).
 
-    One query for the member's interests (`has_interests` says whether the
-    member chose any), one for the matching needs; the rows come from the
-    fragment cache.
+    One query for the member's interests, one for the matching needs.
     """
-    interests = interests_of(user)
-    suggestions = pilots_seeking_partners_like(user, interests=interests)
-    return {
-        "partner_pilots": suggestions,
-        "partner_pilot_rows": render_each(
-            "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
-        ),
-        "has_interests": interests.has_own,
-    }
+    read = send_interests(user)
+
+    def panel() -> dict[str, Any]:
+        interests = read()
+        suggestions = pilots_seeking_partners_like(user, interests=interests)
+        return {
+            "partner_pilots": suggestions,
+            "partner_pilot_rows": render_each(
+                "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
+            ),
+            "has_interests": interests.has_own,
+        }
+
+    return panel

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.db import connection
@@ -194,10 +195,12 @@ def calendar_years() -> list[int]:
     return sorted({d.year for d in PolicyKeyDate.objects.dates("date", "year")})
 
 
-# The dashboard is the most visited page: its two queries are written as SQL,
-# because building and compiling the querysets cost several times what the
-# queries cost (a test compares the result with the ORM's selection). Fields
-# are in each model's field order (Model.from_db takes the values in that order).
+# The dashboard is the most visited page. On PostgreSQL its two queries are
+# written as SQL (building and compiling the querysets cost several times what
+# the queries cost) and sent before their rows are read, so that the dashboard
+# can send the queries of all panels in one batch. Elsewhere the ORM reads the
+# same (`dashboard_querysets`); a test compares them. Fields are in each
+# model's order (Model.from_db takes the values in that order).
 DASHBOARD_ITEM_FIELDS = ("id", "title", "short_name", "slug")
 DASHBOARD_DATE_FIELDS = ("id", "item_id", "date", "precision", "label", "label_en", "needs_review")
 DASHBOARD_UPDATE_FIELDS = ("id", "item_id", "date", "title")
@@ -220,31 +223,61 @@ DASHBOARD_UPDATES_SQL = """
 """
 
 
-def dashboard_dates_and_updates(user: Any) -> tuple[list[PolicyKeyDate], list[PolicyUpdate]]:
-    """The next key dates (as `upcoming_key_dates_queryset`), each with `followed`,
-    and the latest updates of the items `user` follows; two queries, with
-    only the columns the dashboard shows."""
+def dashboard_querysets(user: Any) -> tuple[QuerySet[PolicyKeyDate], QuerySet[PolicyUpdate]]:
+    """The next key dates, each with `followed`, and the latest updates of the items
+    `user` follows, with only the columns the dashboard shows."""
+    follows = PolicyFollow.objects.filter(user_id=user.pk)
+    item_fields = [f"item__{name}" for name in DASHBOARD_ITEM_FIELDS]
+    dates = (
+        upcoming_key_dates_queryset()
+        .select_related("item")
+        .only(*DASHBOARD_DATE_FIELDS, *item_fields)
+        .annotate(followed=Exists(follows.filter(item_id=OuterRef("item_id"))))
+    )
+    updates = (
+        PolicyUpdate.objects.filter(item_id__in=follows.values("item_id"))
+        .select_related("item")
+        .only(*DASHBOARD_UPDATE_FIELDS, *item_fields)
+        .order_by("-created_at", "-pk")
+    )
+    return dates[:DASHBOARD_DATES], updates[:DASHBOARD_UPDATES]
+
+
+def send_dashboard_dates_and_updates(
+    user: Any,
+) -> Callable[[], tuple[list[PolicyKeyDate], list[PolicyUpdate]]]:
+    """Send the two queries of `dashboard_querysets`; the function returned reads them."""
+    if connection.vendor != "postgresql":
+        dates, updates = (list(queryset) for queryset in dashboard_querysets(user))
+        return lambda: (dates, updates)
     today = _today()
-    alias = connection.alias
-    dates = []
-    updates = []
-    item_size = len(DASHBOARD_ITEM_FIELDS)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            DASHBOARD_DATES_SQL,
-            [user.pk, today, Precision.DAY, Precision.MONTH, today, DASHBOARD_DATES],
-        )
-        for row in cursor.fetchall():
+    dates_cursor = connection.cursor()
+    dates_cursor.execute(
+        DASHBOARD_DATES_SQL,
+        [user.pk, today, Precision.DAY, Precision.MONTH, today, DASHBOARD_DATES],
+    )
+    updates_cursor = connection.cursor()
+    updates_cursor.execute(DASHBOARD_UPDATES_SQL, [user.pk, DASHBOARD_UPDATES])
+
+    def read() -> tuple[list[PolicyKeyDate], list[PolicyUpdate]]:
+        alias = connection.alias
+        with dates_cursor:
+            date_rows = dates_cursor.fetchall()
+        with updates_cursor:
+            update_rows = updates_cursor.fetchall()
+        dates, updates = [], []
+        for row in date_rows:
             key_date = PolicyKeyDate.from_db(alias, DASHBOARD_DATE_FIELDS, row[:7])
-            key_date.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[7 : 7 + item_size])
+            key_date.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[7:-1])
             key_date.followed = row[-1]
             dates.append(key_date)
-        cursor.execute(DASHBOARD_UPDATES_SQL, [user.pk, DASHBOARD_UPDATES])
-        for row in cursor.fetchall():
+        for row in update_rows:
             update = PolicyUpdate.from_db(alias, DASHBOARD_UPDATE_FIELDS, row[:4])
             update.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[4:])
             updates.append(update)
-    return dates, updates
+        return dates, updates
+
+    return read
 
 
 def key_date_row_key(key_date: PolicyKeyDate) -> tuple:
@@ -270,20 +303,24 @@ def update_row_key(update: PolicyUpdate) -> tuple:
     return (update.pk, update.title, update.date, item.pk, item.slug, str(item))
 
 
-def dashboard_panel(user: Any) -> dict[str, Any]:
-    """The dashboard panel: the next key dates and the latest updates of followed items.
+def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
+    """Send the queries of `policy/_dashboard_panel.html`; the function returned builds
+    its context (`policy`): the next key dates and the latest updates of followed
+    items, their rows from the fragment cache."""
+    read = send_dashboard_dates_and_updates(user)
+    return lambda: _dashboard_context(*read())
 
-    Two queries (`dashboard_dates_and_updates`); the rows (`*_rows`) come
-    from the fragment cache.
-    """
-    dates, updates = dashboard_dates_and_updates(user)
+
+def _dashboard_context(dates: list[PolicyKeyDate], updates: list[PolicyUpdate]) -> dict[str, Any]:
     return {
-        "next_dates": dates,
-        "next_date_rows": render_each(
-            "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
-        ),
-        "followed_updates": updates,
-        "followed_update_rows": render_each(
-            "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
-        ),
+        "policy": {
+            "next_dates": dates,
+            "next_date_rows": render_each(
+                "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
+            ),
+            "followed_updates": updates,
+            "followed_update_rows": render_each(
+                "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
+            ),
+        }
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -79,11 +80,12 @@ def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[Invitation
     return list(listed[:limit])
 
 
-# What a dashboard row shows of a meeting. The dashboard is the most visited
-# page: its queries are written as SQL, because building and compiling a
-# queryset costs several times what the query itself costs (tests compare the
-# result with the same selection written with the ORM).
-# The row's fields in the model's order (Model.from_db takes the values in that order).
+# --- dashboard -------------------------------------------------------------------------
+# The dashboard is the most visited page. On PostgreSQL its reads are written as
+# SQL (building and compiling a queryset costs several times what the query
+# costs) and sent before their rows are read, so that the dashboard can send the
+# queries of all panels in one batch. Elsewhere the ORM reads the same; a test
+# compares the two. Fields are in the model's order (Model.from_db takes that).
 DASHBOARD_FIELDS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "online_url", "status")
 NEXT_MEETINGS_SQL = """
     SELECT m.id, m.kind, m.title, m.starts_at, m.ends_at, m.venue, m.online_url, m.status,
@@ -96,20 +98,44 @@ NEXT_MEETINGS_SQL = """
 """
 
 
+def next_meetings_queryset(user: Any) -> QuerySet[Meeting]:
+    """The member's next meetings (invited, not over), soonest first, with `my_response`."""
+    invited = Invitation.objects.filter(user=user).values("meeting_id")
+    meetings = (
+        Meeting.objects.filter(pk__in=invited, ends_at__gt=timezone.now())
+        .exclude(status=Meeting.Status.DRAFT)
+        .only(*DASHBOARD_FIELDS)
+    )
+    return with_answer_of(meetings, user).order_by("starts_at", "pk")
+
+
+def send_next_meetings(user: Any, *, limit: int = 3) -> Callable[[], list[Meeting]]:
+    """Send the query of `next_meetings_for`; the function returned reads its rows."""
+    if connection.vendor != "postgresql":
+        meetings = list(next_meetings_queryset(user)[:limit])
+        return lambda: meetings
+    cursor = connection.cursor()
+    cursor.execute(NEXT_MEETINGS_SQL, [user.pk, timezone.now(), limit])
+
+    def read() -> list[Meeting]:
+        with cursor:
+            rows = cursor.fetchall()
+        meetings = []
+        for *values, response in rows:
+            meeting = Meeting.from_db(connection.alias, DASHBOARD_FIELDS, values)
+            meeting.my_response = response
+            meetings.append(meeting)
+        return meetings
+
+    return read
+
+
 def next_meetings_for(user: Any, *, limit: int = 3) -> list[Meeting]:
     """The member's next meetings (invited, not over), soonest first, with `my_response`.
 
     One query; only the columns `meetings/_dashboard_row.html` shows are loaded.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(NEXT_MEETINGS_SQL, [user.pk, timezone.now(), limit])
-        rows = cursor.fetchall()
-    meetings = []
-    for *values, response in rows:
-        meeting = Meeting.from_db(connection.alias, DASHBOARD_FIELDS, values)
-        meeting.my_response = response
-        meetings.append(meeting)
-    return meetings
+    return send_next_meetings(user, limit=limit)()
 
 
 def dashboard_row_key(meeting: Meeting) -> tuple:
@@ -127,15 +153,21 @@ def dashboard_row_key(meeting: Meeting) -> tuple:
     )
 
 
-def dashboard_panel(user: Any) -> dict[str, Any]:
-    """Context of `meetings/_dashboard_panel.html`: the next meetings, rows from the cache."""
-    meetings = next_meetings_for(user)
-    return {
-        "next_meetings": meetings,
-        "next_meeting_rows": render_each(
-            "meetings/_dashboard_row.html", meetings, dashboard_row_key, name="meeting"
-        ),
-    }
+def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
+    """Send the query of `meetings/_dashboard_panel.html`; the function returned builds its
+    context: the next meetings, their rows from the fragment cache."""
+    read = send_next_meetings(user)
+
+    def panel() -> dict[str, Any]:
+        meetings = read()
+        return {
+            "next_meetings": meetings,
+            "next_meeting_rows": render_each(
+                "meetings/_dashboard_row.html", meetings, dashboard_row_key, name="meeting"
+            ),
+        }
+
+    return panel
 
 
 def feed_meetings(user: User) -> QuerySet[Meeting]:
