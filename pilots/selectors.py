@@ -447,6 +447,7 @@ def _matching_needs(
         not_own = " AND (p.organisation_id IS NULL OR p.organisation_id <> %s)"
         params.append(organisation_id)
     params.append(MATCHING_NEEDS_LIMIT)
+    # Only placeholders and constant conditions are formatted in; values are parameters.
     sql = MATCHING_NEEDS_SQL.format(matches=" OR ".join(matches), not_own=not_own)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -495,7 +496,9 @@ def pilots_seeking_partners_like(
             reason = ", ".join([str(PartnerRole(role).label), *matched])
             if reason not in reasons:
                 reasons.append(reason)
-        pilot = PilotProject.from_db(None, ["id", "title"], (pilot_id, titles[pilot_id]))
+        pilot = PilotProject.from_db(
+            connection.alias, ("id", "title"), (pilot_id, titles[pilot_id])
+        )
         suggestions.append(Suggestion(pilot, scores[pilot_id], reasons))
     return suggestions
 
