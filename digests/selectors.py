@@ -43,17 +43,20 @@ def dashboard_for(user: User) -> dict[str, Any]:
     A member's dashboard runs six queries besides session and user: next
     meetings, own and endorsed barriers (one), policy dates, followed
     updates, interests, matching partner needs. All but the last are sent
-    in one batch before any is read. The rows of every panel come from the
+    in one batch before any is read; the last is sent as soon as the
+    interests are read. The rows of every panel come from the
     fragment cache (`thementisch.fragments`); the panels around them are
     rendered for each request.
     """
     context: dict[str, Any] = {"member": user}
     with batched_queries():
+        # The pilots panel first: its second query (the matching needs) depends on the
+        # first (the interests); read first, it is sent while the others are answered.
         panels = [
+            send_pilots_panel(user),
             send_meetings_panel(user),
             send_barriers_panel(user),
             send_policy_panel(user),
-            send_pilots_panel(user),
         ]
         if user.is_coordinator:
             context["pending_members"] = User.objects.filter(
