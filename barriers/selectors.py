@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
+from thementisch.fragments import render_each
 from thementisch.models import Material, ValueChainStage
 
 from . import permissions
@@ -261,34 +263,132 @@ def _real_author_id(barrier: Barrier) -> int | None:
 # --- dashboard and work lists ---------------------------------------------------------
 
 
-def dashboard_panel(user) -> dict[str, Any]:
-    """The member's barriers and endorsed ones with status; for coordinators
-    the overdue forwarded barriers, for ministry members those to answer."""
-    mine = list(
-        Barrier.objects.filter(author=user).exclude(status=S.MERGED).order_by("-updated_at")[:8]
-    )
-    endorsed = list(
-        permissions.visible_barriers(user)
+DASHBOARD_MINE = 8
+DASHBOARD_ENDORSED = 8
+DASHBOARD_WORKLIST = 10
+# What a dashboard row shows (title, status badge, link) and what masking needs,
+# in the model's field order (Model.from_db takes the values in that order).
+DASHBOARD_FIELDS = ("id", "title", "status", "author_id", "is_anonymous", "updated_at", "is_demo")
+# The dashboard is the most visited page. On PostgreSQL the member's own and
+# endorsed barriers are read with one SQL query (building and compiling the
+# querysets cost several times what the query costs), sent before its rows are
+# read so that the dashboard can send the queries of all panels in one batch.
+# Elsewhere the ORM reads the same (`dashboard_querysets`); a test compares them.
+DASHBOARD_COLUMNS = ", ".join(f"b.{name}" for name in DASHBOARD_FIELDS)
+DASHBOARD_SQL = f"""
+    (SELECT {DASHBOARD_COLUMNS}, 'mine'
+     FROM barriers_barrier b
+     WHERE b.author_id = %s AND b.status <> %s
+     ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
+    UNION ALL
+    (SELECT {DASHBOARD_COLUMNS}, 'endorsed'
+     FROM barriers_barrier b JOIN barriers_endorsement e ON e.barrier_id = b.id
+     WHERE e.user_id = %s AND {{visible}}
+     ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
+"""  # noqa: S608 -- only constants are formatted in; values are parameters
+
+
+def dashboard_querysets(user) -> dict[str, QuerySet[Barrier]]:
+    """{"mine": ..., "endorsed": ...}: the member's barriers (not merged) and the
+    visible ones they endorsed, each the latest changed first."""
+    only = [name.removesuffix("_id") for name in DASHBOARD_FIELDS]
+    order = ("-updated_at", "-pk")
+    return {
+        "mine": Barrier.objects.filter(author=user)
+        .exclude(status=S.MERGED)
+        .only(*only)
+        .order_by(*order)[:DASHBOARD_MINE],
+        "endorsed": permissions.visible_barriers(user)
         .filter(endorsements__user=user)
-        .order_by("-updated_at")[:8]
-    )
-    context: dict[str, Any] = {
-        "barriers_mine": mine,
-        "barriers_endorsed": permissions.mask_all(endorsed, user),
+        .only(*only)
+        .order_by(*order)[:DASHBOARD_ENDORSED],
     }
+
+
+def send_dashboard_barriers(user) -> Callable[[], dict[str, list[Barrier]]]:
+    """Send the query of `dashboard_querysets` (one on PostgreSQL); the function
+    returned reads the two lists. Only the columns shown are loaded."""
+    if connection.vendor != "postgresql":
+        lists = {name: list(queryset) for name, queryset in dashboard_querysets(user).items()}
+        return lambda: lists
+    visible, visible_params = permissions.visible_barriers_sql(user, "b")
+    params = [user.pk, S.MERGED, DASHBOARD_MINE, user.pk, *visible_params, DASHBOARD_ENDORSED]
+    cursor = connection.cursor()
+    cursor.execute(DASHBOARD_SQL.format(visible=visible), params)
+
+    def read() -> dict[str, list[Barrier]]:
+        with cursor:
+            rows = cursor.fetchall()
+        lists: dict[str, list[Barrier]] = {"mine": [], "endorsed": []}
+        for *values, panel in rows:
+            lists[panel].append(Barrier.from_db(connection.alias, DASHBOARD_FIELDS, values))
+        for barriers in lists.values():
+            barriers.sort(key=lambda b: (b.updated_at, b.pk), reverse=True)
+        return lists
+
+    return read
+
+
+def dashboard_row_key(barrier: Barrier) -> tuple:
+    """Everything `barriers/_dashboard_row.html` shows of a barrier."""
+    return (barrier.pk, barrier.title, barrier.status, barrier.is_demo)
+
+
+def overdue_row_key(barrier: Barrier) -> tuple:
+    """Everything `barriers/_dashboard_overdue_row.html` shows of a forwarded barrier."""
+    forwarded_to = str(barrier.forwarded_to) if barrier.forwarded_to_id else ""
+    return (barrier.pk, barrier.title, barrier.answer_by, forwarded_to)
+
+
+def to_answer_row_key(barrier: Barrier) -> tuple:
+    """Everything `barriers/_dashboard_to_answer_row.html` shows of a forwarded barrier."""
+    return (barrier.pk, barrier.title, barrier.answer_by)
+
+
+def send_dashboard_panel(user) -> Callable[[], dict[str, Any]]:
+    """Send the queries of `barriers/_dashboard_panel.html`; the function returned
+    builds its context: the member's barriers and endorsed ones with status; for
+    coordinators the overdue forwarded barriers, for ministry members those to
+    answer. The rows (`*_rows`) come from the fragment cache.
+    """
+    read = send_dashboard_barriers(user)
+    return lambda: _dashboard_context(user, read())
+
+
+def _dashboard_context(user, lists: dict[str, list[Barrier]]) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "barriers_mine": lists["mine"],
+        "barriers_endorsed": permissions.mask_all(lists["endorsed"], user),
+    }
+    for name in ("barriers_mine", "barriers_endorsed"):
+        context[f"{name}_rows"] = render_each(
+            "barriers/_dashboard_row.html", context[name], dashboard_row_key, name="barrier"
+        )
     if is_coordinator(user):
         today = timezone.localdate()
         context["barriers_overdue"] = list(
             Barrier.objects.filter(status=S.FORWARDED, answer_by__lt=today)
             .select_related("forwarded_to")
-            .order_by("answer_by")[:10]
+            .order_by("answer_by")[:DASHBOARD_WORKLIST]
         )
         context["barriers_to_review"] = Barrier.objects.filter(
             status__in=(S.SUBMITTED, S.IN_REVIEW)
         ).count()
+        context["barriers_overdue_rows"] = render_each(
+            "barriers/_dashboard_overdue_row.html",
+            context["barriers_overdue"],
+            overdue_row_key,
+            name="barrier",
+        )
     if is_ministry(user):
         context["barriers_to_answer"] = permissions.mask_all(
-            forwarded_worklist(user).filter(status=S.FORWARDED)[:10], user
+            forwarded_worklist(user).filter(status=S.FORWARDED)[:DASHBOARD_WORKLIST], user
+        )
+        context["barriers_to_answer_rows"] = render_each(
+            "barriers/_dashboard_to_answer_row.html",
+            context["barriers_to_answer"],
+            to_answer_row_key,
+            name="barrier",
         )
     return context
 

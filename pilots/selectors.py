@@ -7,9 +7,11 @@ pilots, needs or organisations.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -17,6 +19,7 @@ from django.db.models.functions import RowNumber
 from barriers.models import Barrier
 from members.models import Organisation, User
 from members.permissions import is_coordinator
+from thementisch.fragments import render_each
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -316,61 +319,213 @@ class Suggestion:
         return "; ".join(self.reasons)
 
 
-def pilots_seeking_partners_like(user: User, *, limit: int = 5) -> list[Suggestion]:
-    """Published pilots whose open needs fit the stages and materials of `user`'s organisation.
+@dataclass(frozen=True)
+class Interests:
+    """Value-chain stages and materials of a member's organisation and of the member."""
 
-    Falls back to the member's own interests when the organisation states
-    none. Pilots of the member's own organisation are left out. Best score
-    first, then the newest. Reads needs as plain tuples and labels from the
-    taxonomy cache; 3 queries (4 when the cache is cold).
-    """
+    organisation_stages: frozenset[int] = frozenset()
+    organisation_materials: frozenset[int] = frozenset()
+    own_stages: frozenset[int] = frozenset()
+    own_materials: frozenset[int] = frozenset()
+
+    @property
+    def has_own(self) -> bool:
+        """Has the member chosen interests in the profile?"""
+        return bool(self.own_stages or self.own_materials)
+
+    def for_matching(self) -> tuple[frozenset[int], frozenset[int]]:
+        """(stages, materials) to match: the organisation's, or the member's own without them."""
+        if self.organisation_stages or self.organisation_materials:
+            return self.organisation_stages, self.organisation_materials
+        return self.own_stages, self.own_materials
+
+
+# The dashboard is the most visited page. On PostgreSQL the two queries of the
+# matching are written as SQL (building and compiling the querysets cost several
+# times what the queries cost); the interests are sent before they are read, so
+# that the dashboard can send the queries of all panels in one batch. Elsewhere
+# the ORM reads the same (`interests_queryset`, `matching_needs_queryset`); a
+# test compares them.
+INTERESTS_SQL = """
+    SELECT 'own_stages', valuechainstage_id FROM members_user_value_chain_stages
+    WHERE user_id = %s
+    UNION ALL
+    SELECT 'own_materials', material_id FROM members_user_materials WHERE user_id = %s
+    UNION ALL
+    SELECT 'organisation_stages', valuechainstage_id FROM members_organisation_value_chain_stages
+    WHERE organisation_id = %s
+    UNION ALL
+    SELECT 'organisation_materials', material_id FROM members_organisation_materials
+    WHERE organisation_id = %s
+"""
+MATCHING_NEEDS_SQL = """
+    SELECT n.pilot_id, p.title, n.role, n.stage_id, n.material_id
+    FROM pilots_partnerneed n JOIN pilots_pilotproject p ON p.id = n.pilot_id
+    WHERE n.status = %s AND p.status = %s AND ({matches}){not_own}
+    ORDER BY p.published_at DESC, n.pilot_id, n.id
+    LIMIT %s
+"""
+MATCHING_NEEDS_LIMIT = 300
+
+
+def interests_queryset(user: User) -> QuerySet:
+    """(kind, id) rows of the four link tables of `user` and their organisation."""
+    parts = [
+        User.value_chain_stages.through.objects.filter(user_id=user.pk).values_list(
+            Value("own_stages"), "valuechainstage_id"
+        ),
+        User.materials.through.objects.filter(user_id=user.pk).values_list(
+            Value("own_materials"), "material_id"
+        ),
+        Organisation.value_chain_stages.through.objects.filter(
+            organisation_id=user.organisation_id
+        ).values_list(Value("organisation_stages"), "valuechainstage_id"),
+        Organisation.materials.through.objects.filter(
+            organisation_id=user.organisation_id
+        ).values_list(Value("organisation_materials"), "material_id"),
+    ]
+    return parts[0].union(*parts[1:], all=True)
+
+
+def send_interests(user: User) -> Callable[[], Interests]:
+    """Send the query of `interests_of`; the function returned reads it."""
+    if connection.vendor != "postgresql":
+        rows = list(interests_queryset(user))
+        return lambda: _interests(rows)
+    cursor = connection.cursor()
     organisation_id = user.organisation_id
-    stage_ids: set[int] = set()
-    material_ids: set[int] = set()
-    if organisation_id:
-        # Stages and materials of the organisation in one query: (kind, id) rows.
-        stages = Organisation.value_chain_stages.through.objects.filter(
-            organisation_id=organisation_id
-        ).values_list(Value("stage"), "valuechainstage_id")
-        materials = Organisation.materials.through.objects.filter(
-            organisation_id=organisation_id
-        ).values_list(Value("material"), "material_id")
-        for kind, pk in stages.union(materials, all=True):
-            (stage_ids if kind == "stage" else material_ids).add(pk)
-    if not stage_ids and not material_ids:
-        stage_ids = set(user.value_chain_stages.values_list("pk", flat=True))
-        material_ids = set(user.materials.values_list("pk", flat=True))
-    if not stage_ids and not material_ids:
-        return []
+    cursor.execute(INTERESTS_SQL, [user.pk, user.pk, organisation_id, organisation_id])
+
+    def read() -> Interests:
+        with cursor:
+            return _interests(cursor.fetchall())
+
+    return read
+
+
+def _interests(rows: list[tuple[str, int]]) -> Interests:
+    found: dict[str, set[int]] = defaultdict(set)
+    for kind, pk in rows:
+        found[kind].add(pk)
+    return Interests(**{kind: frozenset(ids) for kind, ids in found.items()})
+
+
+def interests_of(user: User) -> Interests:
+    """The stages and materials of `user`'s organisation and of `user`: one query."""
+    return send_interests(user)()
+
+
+def matching_needs_queryset(
+    stage_ids: frozenset[int], material_ids: frozenset[int], organisation_id: int | None
+) -> QuerySet:
+    """(pilot id, pilot title, role, stage id, material id) of the open needs of pilots
+    seeking partners that name one of the stages or materials, newest pilot first."""
     needs = PartnerNeed.objects.filter(
         status=PartnerNeed.Status.OPEN,
         pilot__status=PilotProject.Status.SEEKING_PARTNERS,
     ).filter(Q(stage_id__in=stage_ids) | Q(material_id__in=material_ids))
     if organisation_id:
         needs = needs.exclude(pilot__organisation_id=organisation_id)
-    rows = needs.order_by("-pilot__published_at", "pilot_id", "pk").values_list(
-        "pilot_id", "role", "stage_id", "material_id"
-    )[:300]
-    stages, materials = stage_labels(), material_labels()
+    return needs.order_by("-pilot__published_at", "pilot_id", "pk").values_list(
+        "pilot_id", "pilot__title", "role", "stage_id", "material_id"
+    )[:MATCHING_NEEDS_LIMIT]
+
+
+def _matching_needs(
+    stage_ids: frozenset[int], material_ids: frozenset[int], organisation_id: int | None
+) -> list[tuple[int, str, str, int | None, int | None]]:
+    """The rows of `matching_needs_queryset`, read with SQL on PostgreSQL."""
+    if connection.vendor != "postgresql":
+        return list(matching_needs_queryset(stage_ids, material_ids, organisation_id))
+    matches, params = [], [PartnerNeed.Status.OPEN, PilotProject.Status.SEEKING_PARTNERS]
+    for column, ids in (("n.stage_id", stage_ids), ("n.material_id", material_ids)):
+        if ids:
+            matches.append(f"{column} IN ({', '.join(['%s'] * len(ids))})")
+            params.extend(sorted(ids))
+    not_own = ""
+    if organisation_id:
+        not_own = " AND (p.organisation_id IS NULL OR p.organisation_id <> %s)"
+        params.append(organisation_id)
+    params.append(MATCHING_NEEDS_LIMIT)
+    # Only placeholders and constant conditions are formatted in; values are parameters.
+    sql = MATCHING_NEEDS_SQL.format(matches=" OR ".join(matches), not_own=not_own)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def pilots_seeking_partners_like(
+    user: User, *, limit: int = 5, interests: Interests | None = None
+) -> list[Suggestion]:
+    """Published pilots whose open needs fit the stages and materials of `user`'s organisation.
+
+    Falls back to the member's own interests when the organisation states
+    none. Pilots of the member's own organisation are left out. Best score
+    first, then the newest. Reads the interests (unless given) and the
+    matching needs with their pilot's title as plain tuples, labels from the
+    taxonomy cache: 2 queries (3 when the cache is cold), 1 with `interests`.
+    """
+    interests = interests if interests is not None else interests_of(user)
+    stage_ids, material_ids = interests.for_matching()
+    if not stage_ids and not material_ids:
+        return []
+    rows = _matching_needs(stage_ids, material_ids, user.organisation_id)
+    # Score every pilot with plain ints; labels are only made for the pilots shown.
     scores: dict[int, int] = {}
-    reasons: dict[int, list[str]] = {}
-    for pilot_id, role, stage_id, material_id in rows:
-        matched = []
-        if stage_id in stage_ids:
-            matched.append(short_label(stages.get(stage_id, "")))
-        if material_id in material_ids:
-            matched.append(short_label(materials.get(material_id, "")))
+    titles: dict[int, str] = {}
+    needs_of: dict[int, list[tuple[str, int | None, int | None]]] = defaultdict(list)
+    for pilot_id, title, role, stage_id, material_id in rows:
+        matched = (stage_id in stage_ids) + (material_id in material_ids)
         stated = (stage_id is not None) + (material_id is not None)
-        points = 2 * len(matched) + (1 if len(matched) == stated else 0)
-        scores[pilot_id] = scores.get(pilot_id, 0) + points
-        reason = ", ".join([str(PartnerRole(role).label), *matched])
-        if reason not in reasons.setdefault(pilot_id, []):
-            reasons[pilot_id].append(reason)
+        scores[pilot_id] = scores.get(pilot_id, 0) + 2 * matched + (matched == stated)
+        titles[pilot_id] = title
+        needs_of[pilot_id].append((role, stage_id, material_id))
     best = sorted(scores, key=lambda pilot_id: -scores[pilot_id])[:limit]
-    pilots = PilotProject.objects.only("pk", "title").in_bulk(best)
-    return [Suggestion(pilots[pk], scores[pk], reasons[pk]) for pk in best if pk in pilots]
+    if not best:
+        return []
+    stages, materials = stage_labels(), material_labels()
+    suggestions = []
+    for pilot_id in best:
+        reasons: list[str] = []
+        for role, stage_id, material_id in needs_of[pilot_id]:
+            matched = []
+            if stage_id in stage_ids:
+                matched.append(short_label(stages.get(stage_id, "")))
+            if material_id in material_ids:
+                matched.append(short_label(materials.get(material_id, "")))
+            reason = ", ".join([str(PartnerRole(role).label), *matched])
+            if reason not in reasons:
+                reasons.append(reason)
+        pilot = PilotProject.from_db(
+            connection.alias, ("id", "title"), (pilot_id, titles[pilot_id])
+        )
+        suggestions.append(Suggestion(pilot, scores[pilot_id], reasons))
+    return suggestions
 
 
-def dashboard_panel(user: User) -> dict[str, Any]:
-    """Context of `pilots/_dashboard_panel.html` for the member's dashboard."""
-    return {"partner_pilots": pilots_seeking_partners_like(user)}
+def suggestion_row_key(suggestion: Suggestion) -> tuple:
+    """Everything `pilots/_dashboard_row.html` shows of a suggestion."""
+    return (suggestion.pilot.pk, suggestion.pilot.title, suggestion.reason)
+
+
+def send_dashboard_panel(user: User) -> Callable[[], dict[str, Any]]:
+    """Send the first query of `pilots/_dashboard_panel.html`; the function returned
+    builds its context: the pilots seeking partners like the member, their rows
+    from the fragment cache, and `has_interests` (has the member chosen any?).
+
+    One query for the member's interests, one for the matching needs.
+    """
+    read = send_interests(user)
+
+    def panel() -> dict[str, Any]:
+        interests = read()
+        suggestions = pilots_seeking_partners_like(user, interests=interests)
+        return {
+            "partner_pilots": suggestions,
+            "partner_pilot_rows": render_each(
+                "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
+            ),
+            "has_interests": interests.has_own,
+        }
+
+    return panel

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from thementisch.fragments import render_each
 from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -284,18 +287,132 @@ def calendar_years() -> list[int]:
     return sorted({d.year for d in PolicyKeyDate.objects.dates("date", "year")})
 
 
-def dashboard_panel(user: Any) -> dict[str, Any]:
-    """The dashboard panel: the next key dates and the latest updates of followed items.
+# The dashboard is the most visited page. On PostgreSQL its two queries are
+# written as SQL (building and compiling the querysets cost several times what
+# the queries cost) and sent before their rows are read, so that the dashboard
+# can send the queries of all panels in one batch. Elsewhere the ORM reads the
+# same (`dashboard_querysets`); a test compares them. Fields are in each
+# model's order (Model.from_db takes the values in that order).
+DASHBOARD_ITEM_FIELDS = ("id", "title", "short_name", "slug")
+DASHBOARD_DATE_FIELDS = ("id", "item_id", "date", "precision", "label", "label_en", "needs_review")
+DASHBOARD_UPDATE_FIELDS = ("id", "item_id", "date", "title")
+DASHBOARD_DATES_SQL = """
+    SELECT d.id, d.item_id, d.date, d.precision, d.label, d.label_en, d.needs_review,
+           i.id, i.title, i.short_name, i.slug,
+           EXISTS (SELECT 1 FROM policy_policyfollow f
+                   WHERE f.item_id = d.item_id AND f.user_id = %s)
+    FROM policy_policykeydate d JOIN policy_policyitem i ON i.id = d.item_id
+    WHERE d.date_end >= %s AND (d.precision IN (%s, %s) OR d.date >= %s)
+    ORDER BY d.date, d.date_end, d.id
+    LIMIT %s
+"""
+DASHBOARD_UPDATES_SQL = """
+    SELECT u.id, u.item_id, u.date, u.title, i.id, i.title, i.short_name, i.slug
+    FROM policy_policyupdate u JOIN policy_policyitem i ON i.id = u.item_id
+    WHERE u.item_id IN (SELECT f.item_id FROM policy_policyfollow f WHERE f.user_id = %s)
+    ORDER BY u.created_at DESC, u.id DESC
+    LIMIT %s
+"""
 
-    Three queries: followed ids, the next dates, the updates of followed items.
-    """
-    followed = followed_item_ids(user)
-    dates = list(upcoming_key_dates_queryset().select_related("item")[:DASHBOARD_DATES])
-    updates = []
-    if followed:
-        updates = list(
-            PolicyUpdate.objects.filter(item_id__in=followed)
-            .select_related("item")
-            .order_by("-created_at", "-pk")[:DASHBOARD_UPDATES]
-        )
-    return {"next_dates": dates, "followed_ids": followed, "followed_updates": updates}
+
+def dashboard_querysets(user: Any) -> tuple[QuerySet[PolicyKeyDate], QuerySet[PolicyUpdate]]:
+    """The next key dates, each with `followed`, and the latest updates of the items
+    `user` follows, with only the columns the dashboard shows."""
+    follows = PolicyFollow.objects.filter(user_id=user.pk)
+    item_fields = [f"item__{name}" for name in DASHBOARD_ITEM_FIELDS]
+    dates = (
+        upcoming_key_dates_queryset()
+        .select_related("item")
+        .only(*DASHBOARD_DATE_FIELDS, *item_fields)
+        .annotate(followed=Exists(follows.filter(item_id=OuterRef("item_id"))))
+    )
+    updates = (
+        PolicyUpdate.objects.filter(item_id__in=follows.values("item_id"))
+        .select_related("item")
+        .only(*DASHBOARD_UPDATE_FIELDS, *item_fields)
+        .order_by("-created_at", "-pk")
+    )
+    return dates[:DASHBOARD_DATES], updates[:DASHBOARD_UPDATES]
+
+
+def send_dashboard_dates_and_updates(
+    user: Any,
+) -> Callable[[], tuple[list[PolicyKeyDate], list[PolicyUpdate]]]:
+    """Send the two queries of `dashboard_querysets`; the function returned reads them."""
+    if connection.vendor != "postgresql":
+        dates, updates = (list(queryset) for queryset in dashboard_querysets(user))
+        return lambda: (dates, updates)
+    today = _today()
+    dates_cursor = connection.cursor()
+    dates_cursor.execute(
+        DASHBOARD_DATES_SQL,
+        [user.pk, today, Precision.DAY, Precision.MONTH, today, DASHBOARD_DATES],
+    )
+    updates_cursor = connection.cursor()
+    updates_cursor.execute(DASHBOARD_UPDATES_SQL, [user.pk, DASHBOARD_UPDATES])
+
+    def read() -> tuple[list[PolicyKeyDate], list[PolicyUpdate]]:
+        alias = connection.alias
+        with dates_cursor:
+            date_rows = dates_cursor.fetchall()
+        with updates_cursor:
+            update_rows = updates_cursor.fetchall()
+        dates, updates = [], []
+        for row in date_rows:
+            key_date = PolicyKeyDate.from_db(alias, DASHBOARD_DATE_FIELDS, row[:7])
+            key_date.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[7:-1])
+            key_date.followed = row[-1]
+            dates.append(key_date)
+        for row in update_rows:
+            update = PolicyUpdate.from_db(alias, DASHBOARD_UPDATE_FIELDS, row[:4])
+            update.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[4:])
+            updates.append(update)
+        return dates, updates
+
+    return read
+
+
+def key_date_row_key(key_date: PolicyKeyDate) -> tuple:
+    """Everything `policy/_dashboard_date_row.html` shows of a key date."""
+    item = key_date.item
+    return (
+        key_date.pk,
+        key_date.date,
+        key_date.precision,
+        key_date.label,
+        key_date.label_en,
+        key_date.needs_review,
+        key_date.followed,
+        item.pk,
+        item.slug,
+        str(item),
+    )
+
+
+def update_row_key(update: PolicyUpdate) -> tuple:
+    """Everything `policy/_dashboard_update_row.html` shows of an update."""
+    item = update.item
+    return (update.pk, update.title, update.date, item.pk, item.slug, str(item))
+
+
+def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
+    """Send the queries of `policy/_dashboard_panel.html`; the function returned builds
+    its context (`policy`): the next key dates and the latest updates of followed
+    items, their rows from the fragment cache."""
+    read = send_dashboard_dates_and_updates(user)
+    return lambda: _dashboard_context(*read())
+
+
+def _dashboard_context(dates: list[PolicyKeyDate], updates: list[PolicyUpdate]) -> dict[str, Any]:
+    return {
+        "policy": {
+            "next_dates": dates,
+            "next_date_rows": render_each(
+                "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
+            ),
+            "followed_updates": updates,
+            "followed_update_rows": render_each(
+                "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
+            ),
+        }
+    }

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from members.models import User
 from members.permissions import is_coordinator
+from thementisch.fragments import render_each
 
 from .models import AgendaItem, Document, Invitation, Meeting
 
@@ -149,17 +152,94 @@ def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[dict[str, 
     return list(listed[:limit])
 
 
-def next_meetings_for(user: Any, *, limit: int = 3) -> list[Meeting]:
+# --- dashboard -------------------------------------------------------------------------
+# The dashboard is the most visited page. On PostgreSQL its reads are written as
+# SQL (building and compiling a queryset costs several times what the query
+# costs) and sent before their rows are read, so that the dashboard can send the
+# queries of all panels in one batch. Elsewhere the ORM reads the same; a test
+# compares the two. Fields are in the model's order (Model.from_db takes that).
+DASHBOARD_FIELDS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "online_url", "status")
+NEXT_MEETINGS_SQL = """
+    SELECT m.id, m.kind, m.title, m.starts_at, m.ends_at, m.venue, m.online_url, m.status,
+           i.response
+    FROM meetings_meeting m
+    JOIN meetings_invitation i ON i.meeting_id = m.id AND i.user_id = %s
+    WHERE m.ends_at > %s AND m.status <> 'draft'
+    ORDER BY m.starts_at, m.id
+    LIMIT %s
+"""
+
+
+def next_meetings_queryset(user: Any) -> QuerySet[Meeting]:
     """The member's next meetings (invited, not over), soonest first, with `my_response`."""
-    now = timezone.now()
     invited = Invitation.objects.filter(user=user).values("meeting_id")
-    meetings = with_answer_of(
-        Meeting.objects.filter(pk__in=invited, ends_at__gt=now).exclude(
-            status=Meeting.Status.DRAFT
-        ),
-        user,
+    meetings = (
+        Meeting.objects.filter(pk__in=invited, ends_at__gt=timezone.now())
+        .exclude(status=Meeting.Status.DRAFT)
+        .only(*DASHBOARD_FIELDS)
     )
-    return list(meetings.order_by("starts_at", "pk")[:limit])
+    return with_answer_of(meetings, user).order_by("starts_at", "pk")
+
+
+def send_next_meetings(user: Any, *, limit: int = 3) -> Callable[[], list[Meeting]]:
+    """Send the query of `next_meetings_for`; the function returned reads its rows."""
+    if connection.vendor != "postgresql":
+        meetings = list(next_meetings_queryset(user)[:limit])
+        return lambda: meetings
+    cursor = connection.cursor()
+    cursor.execute(NEXT_MEETINGS_SQL, [user.pk, timezone.now(), limit])
+
+    def read() -> list[Meeting]:
+        with cursor:
+            rows = cursor.fetchall()
+        meetings = []
+        for *values, response in rows:
+            meeting = Meeting.from_db(connection.alias, DASHBOARD_FIELDS, values)
+            meeting.my_response = response
+            meetings.append(meeting)
+        return meetings
+
+    return read
+
+
+def next_meetings_for(user: Any, *, limit: int = 3) -> list[Meeting]:
+    """The member's next meetings (invited, not over), soonest first, with `my_response`.
+
+    One query; only the columns `meetings/_dashboard_row.html` shows are loaded.
+    """
+    return send_next_meetings(user, limit=limit)()
+
+
+def dashboard_row_key(meeting: Meeting) -> tuple:
+    """Everything `meetings/_dashboard_row.html` shows of a meeting (and the member's answer)."""
+    return (
+        meeting.pk,
+        meeting.title,
+        meeting.kind,
+        meeting.starts_at,
+        meeting.ends_at,
+        meeting.venue,
+        bool(meeting.online_url),
+        meeting.status,
+        meeting.my_response,
+    )
+
+
+def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
+    """Send the query of `meetings/_dashboard_panel.html`; the function returned builds its
+    context: the next meetings, their rows from the fragment cache."""
+    read = send_next_meetings(user)
+
+    def panel() -> dict[str, Any]:
+        meetings = read()
+        return {
+            "next_meetings": meetings,
+            "next_meeting_rows": render_each(
+                "meetings/_dashboard_row.html", meetings, dashboard_row_key, name="meeting"
+            ),
+        }
+
+    return panel
 
 
 def feed_meetings(user: User) -> QuerySet[Meeting]:

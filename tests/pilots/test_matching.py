@@ -119,8 +119,8 @@ def test_member_sees_pilots_looking_for_partners_like_their_organisation(
     NeedFactory(pilot=other, material=material("blei"))
 
     stage_labels()  # the taxonomy labels come from the cache on a warm server
-    # organisation stages and materials, matching needs, the pilots shown
-    with django_assert_num_queries(3), translation.override("en"):
+    # the interests (organisation's and own), the matching needs with their pilot's title
+    with django_assert_num_queries(2), translation.override("en"):
         suggestions = [(s.pilot.title, s.reason) for s in pilots_seeking_partners_like(member)]
 
     assert suggestions == [

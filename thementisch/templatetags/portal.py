@@ -32,7 +32,9 @@ def active_nav(section: str, prefix: str) -> str:
     return ""
 
 
-NAV_PREFIXES = ("/", "/barriers/", "/pilots/", "/meetings/", "/policy/", "/members/", "/members/me/")
+NAV_PREFIXES = (
+    "/", "/barriers/", "/pilots/", "/meetings/", "/policy/", "/members/", "/members/me/",
+)  # fmt: skip
 
 
 @register.filter
