@@ -38,9 +38,9 @@ def make_pilots(count: int) -> list[PilotProject]:
 def test_list_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, count, rows, materials of the rows, open needs of the rows,
+    # session, user, count, rows, materials and open needs of the rows (one query),
     # material and stage options
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = member_client.get("/pilots/")
 
     assert response.status_code == 200
@@ -61,7 +61,7 @@ def test_filtered_list_runs_a_fixed_number_of_queries(
     }
 
     # as above, plus validating the chosen material and stage
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = member_client.get("/pilots/", params)
 
     assert response.status_code == 200
