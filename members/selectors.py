@@ -38,9 +38,14 @@ class DirectoryRow(NamedTuple):
 _KIND_LABELS = dict(OrganisationType.choices)
 
 
-def directory_rows(members: QuerySet[User]) -> QuerySet:
-    """`members` as `DirectoryRow` values: only the shown columns, no model instances."""
-    return members.values_list(
+def directory_rows(members: QuerySet[User]) -> list[DirectoryRow]:
+    """A page of `members` (a sliced queryset) as `DirectoryRow`s: only the shown
+    columns, no model instances.
+
+    The page is paginated over the model queryset and only its slice is read
+    as values: counting a values queryset would join the organisation too.
+    """
+    values = members.values_list(
         "first_name",
         "last_name",
         "position",
@@ -48,3 +53,4 @@ def directory_rows(members: QuerySet[User]) -> QuerySet:
         "organisation__slug",
         "organisation__kind",
     )
+    return [DirectoryRow._make(row) for row in values]

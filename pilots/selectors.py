@@ -7,7 +7,6 @@ pilots, needs or organisations.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -81,14 +80,19 @@ ROW_COLUMNS = (
 )
 
 
-def list_rows(pilots: QuerySet[PilotProject]) -> QuerySet:
-    """The pilot list in its order, as the values of `PilotRow` (without the long texts)."""
-    return pilots.order_by("-created_at", "-pk").values_list(*ROW_COLUMNS)
+def list_order(pilots: QuerySet[PilotProject]) -> QuerySet[PilotProject]:
+    """The pilot list's order: newest first."""
+    return pilots.order_by("-created_at", "-pk")
 
 
-def pilot_rows(values: Iterable[tuple]) -> list[PilotRow]:
-    """`PilotRow`s of a page of `list_rows`, with materials and open needs; one query."""
-    values = list(values)
+def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
+    """`PilotRow`s of a page of pilots (a sliced queryset): only the shown columns,
+    with materials and open needs; two queries.
+
+    The page is paginated over the model queryset and only its slice is read
+    as values: counting a values queryset would join the organisation too.
+    """
+    values = list(pilots.values_list(*ROW_COLUMNS))
     materials: dict[int, list[str]] = defaultdict(list)
     open_needs: dict[int, int] = defaultdict(int)
     english = (get_language() or "de").startswith("en")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -54,9 +55,10 @@ def pilot_list(request: HttpRequest) -> HttpResponse:
     if request.GET.get("view") == "board":
         context.update(view="board", columns=selectors.board_columns(pilots))
         return render(request, "pilots/board.html", context)
-    page = Paginator(selectors.list_rows(pilots), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.list_order(pilots), PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.pilot_rows(page.object_list)
-    html = render_each("pilots/_list_row.html", rows, tuple, name="pilot")
+    # One string for the table body (rows rendered by our template), no template loop.
+    html = mark_safe("".join(render_each("pilots/_list_row.html", rows, tuple, name="pilot")))
     context.update(page=page, pilots=rows, rows=html)
     return render(request, "pilots/list.html", context)
 
