@@ -111,13 +111,16 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
     ]
 
 
-# Material.Meta.ordering sorts the materials; where the needs fall among them does not matter.
+# The page's ids once, in a VALUES list: psycopg caches the parsed query only up to 50
+# parameters. Material.Meta.ordering sorts the materials; where the needs fall among
+# them does not matter.
 _MATERIALS_AND_OPEN_NEEDS_SQL = (
-    "SELECT l.pilotproject_id, m.label_de, m.label_en, m.is_primary, m.{order}, m.slug"
-    " FROM {links} l JOIN {materials} m ON m.id = l.material_id"
-    " WHERE l.pilotproject_id IN ({ids})"
-    " UNION ALL SELECT n.pilot_id, NULL, NULL, NULL, NULL, NULL FROM {needs} n"
-    " WHERE n.status = %s AND n.pilot_id IN ({ids})"
+    "WITH page(id) AS (VALUES {ids})"
+    " SELECT l.pilotproject_id, m.label_de, m.label_en, m.is_primary, m.{order}, m.slug"
+    " FROM page JOIN {links} l ON l.pilotproject_id = page.id"
+    " JOIN {materials} m ON m.id = l.material_id"
+    " UNION ALL SELECT n.pilot_id, NULL, NULL, NULL, NULL, NULL"
+    " FROM page JOIN {needs} n ON n.pilot_id = page.id WHERE n.status = %s"
     " ORDER BY 4 DESC, 5, 6"
 )
 
@@ -134,14 +137,14 @@ def _materials_and_open_needs(pilot_ids: list[int]) -> list[tuple[int, str | Non
         return []
     # Only names from the models go into the text; every value is a parameter.
     sql = _MATERIALS_AND_OPEN_NEEDS_SQL.format(
+        ids=", ".join(["(%s)"] * len(pilot_ids)),
         order=connection.ops.quote_name("order"),
         links=PilotProject.materials.through._meta.db_table,
         materials=Material._meta.db_table,
         needs=PartnerNeed._meta.db_table,
-        ids=", ".join(["%s"] * len(pilot_ids)),
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*pilot_ids, PartnerNeed.Status.OPEN.value, *pilot_ids])
+        cursor.execute(sql, [*pilot_ids, PartnerNeed.Status.OPEN.value])
         return [row[:3] for row in cursor.fetchall()]
 
 
