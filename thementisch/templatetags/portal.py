@@ -1,6 +1,11 @@
 """Template helpers every page may use (loaded as builtins)."""
 
+from functools import cache
+
 from django import template
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -31,6 +36,33 @@ def active_nav(request, prefix: str) -> str:
     if (prefix == "/" and path == "/") or (prefix != "/" and path.startswith(prefix)):
         return mark_safe(' aria-current="page"')
     return ""
+
+
+@register.simple_tag
+def fixed_url(name: str) -> str:
+    """`{% url name %}` without arguments, reversed once per process: base.html shows
+    fifteen such addresses on every page. "" where the name does not exist."""
+    return _reverse_once(name, get_script_prefix(), get_urlconf())
+
+
+@cache
+def _reverse_once(name: str, prefix: str, urlconf: str | None) -> str:
+    try:
+        return reverse(name, urlconf=urlconf)
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def fixed_static(path: str) -> str:
+    """`{% static path %}` looked up once per process: the hashed names of a deployment
+    do not change while it runs."""
+    return _static_once(path, settings.STATIC_URL)
+
+
+@cache
+def _static_once(path: str, static_url: str) -> str:
+    return static(path)
 
 
 @register.filter
