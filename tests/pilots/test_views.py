@@ -241,6 +241,17 @@ def test_list_row_disappears_when_the_pilot_becomes_a_draft(member_client, peer)
     assert "<tbody>" not in member_client.get("/pilots/").content.decode()
 
 
+def test_list_head_follows_the_query_string(member_client):
+    """View switch and filters are one cached fragment per language and query string."""
+    PilotFactory(status=Status.RUNNING)
+    member_client.get("/pilots/")
+
+    html = member_client.get("/pilots/", {"status": "running", "page": "1"}).content.decode()
+
+    assert 'href="?status=running&amp;view=board"' in html
+    assert '<option value="running" selected>' in html
+
+
 # --- proposing --------------------------------------------------------------
 
 
