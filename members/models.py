@@ -190,7 +190,16 @@ class User(AbstractUser):
         ordering = ["last_name", "first_name", "email"]
         verbose_name = _("member")
         verbose_name_plural = _("members")
-        indexes = [models.Index(fields=["status", "role"], name="member_status_role_idx")]
+        indexes = [
+            models.Index(fields=["status", "role"], name="member_status_role_idx"),
+            # The directory's order over the listed members only: a page is an
+            # index range instead of sorting every listed member by name.
+            models.Index(
+                fields=["last_name", "first_name", "id"],
+                condition=models.Q(is_active=True, status="approved", show_in_directory=True),
+                name="member_directory_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

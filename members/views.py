@@ -8,10 +8,13 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from thementisch.fragments import render_each
 from thementisch.search import search_all
 
 from . import extensions, services
@@ -19,19 +22,30 @@ from .filters import MemberFilter
 from .forms import DeleteAccountForm, ProfileForm
 from .models import Organisation, User
 from .permissions import member_required
-from .selectors import directory_members
+from .selectors import directory_members, directory_rows
 
 DIRECTORY_PAGE_SIZE = 50
 
 
 @member_required
 def directory(request: HttpRequest) -> HttpResponse:
-    member_filter = MemberFilter(request.GET, queryset=directory_members())
-    page = Paginator(member_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = directory_members()
+    if request.GET:
+        member_filter = MemberFilter(request.GET, queryset=listed)
+        listed = member_filter.qs
+    else:
+        # Nothing to filter: the form is built only when its cached markup is missing.
+        member_filter = SimpleLazyObject(lambda: MemberFilter(None, queryset=listed))
+    page = Paginator(listed, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    members = directory_rows(page.object_list)
+    # One string for the table body (rows rendered by our template), no template loop.
+    rows = mark_safe(
+        "".join(render_each("members/_directory_row.html", members, tuple, name="member"))
+    )
     return render(
         request,
         "members/directory.html",
-        {"filter": member_filter, "page": page, "members": page.object_list},
+        {"filter": member_filter, "page": page, "members": members, "rows": rows},
     )
 
 

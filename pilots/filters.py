@@ -12,7 +12,7 @@ from .taxonomy import TRL, strategy_choices
 class PilotFilter(django_filters.FilterSet):
     """Filters and search of the pilot list and board."""
 
-    q = django_filters.CharFilter(method="filter_text", label=_("Search"))
+    q = django_filters.CharFilter(method="filter_text", label=_("Search"), widget=forms.SearchInput)
     status = django_filters.ChoiceFilter(
         choices=PilotProject.Status.choices, label=_("State"), empty_label=_("All phases")
     )
@@ -41,10 +41,6 @@ class PilotFilter(django_filters.FilterSet):
     class Meta:
         model = PilotProject
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.form.fields["q"].widget.input_type = "search"
 
     def filter_text(self, queryset, name, value):
         for word in value.split():

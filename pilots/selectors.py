@@ -9,17 +9,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils.translation import get_language
 
 from barriers.models import Barrier
 from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
+from thementisch.models import Material
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -45,6 +48,106 @@ BOARD_STATUSES = [
 def with_list_data(pilots: QuerySet[PilotProject]) -> QuerySet[PilotProject]:
     """Pilots with what a list row shows: organisation and materials (see `attach_open_needs`)."""
     return pilots.select_related("organisation").prefetch_related("materials")
+
+
+class PilotRow(NamedTuple):
+    """One row of the pilot list: exactly what it shows, so it is its own cache key."""
+
+    pk: int
+    title: str
+    status: str
+    strategy: str
+    trl_current: int | None
+    trl_target: int | None
+    organisation_name: str | None
+    material_labels: tuple[str, ...]
+    open_needs: int
+
+    def get_absolute_url(self) -> str:
+        return reverse("pilots:detail", args=[self.pk])
+
+    def get_status_display(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+
+_STATUS_LABELS = dict(PilotProject.Status.choices)
+ROW_COLUMNS = (
+    "pk",
+    "title",
+    "status",
+    "strategy",
+    "trl_current",
+    "trl_target",
+    "organisation__name",
+)
+
+
+def list_order(pilots: QuerySet[PilotProject]) -> QuerySet[PilotProject]:
+    """The pilot list's order: newest first."""
+    return pilots.order_by("-created_at", "-pk")
+
+
+def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
+    """`PilotRow`s of a page of pilots (a sliced queryset): only the shown columns,
+    with materials and open needs; two queries.
+
+    The page is paginated over the model queryset and only its slice is read
+    as values: counting a values queryset would join the organisation too.
+    """
+    values = list(pilots.values_list(*ROW_COLUMNS))
+    materials: dict[int, list[str]] = defaultdict(list)
+    open_needs: dict[int, int] = defaultdict(int)
+    english = (get_language() or "de").startswith("en")
+    for pilot_id, label_de, label_en in _materials_and_open_needs([row[0] for row in values]):
+        if label_de is None:
+            open_needs[pilot_id] += 1
+        else:
+            materials[pilot_id].append(short_label(label_en if english and label_en else label_de))
+    return [
+        PilotRow(
+            *row,
+            material_labels=tuple(materials.get(row[0], ())),
+            open_needs=open_needs.get(row[0], 0),
+        )
+        for row in values
+    ]
+
+
+# The page's ids once, in a VALUES list: psycopg caches the parsed query only up to 50
+# parameters. Material.Meta.ordering sorts the materials; where the needs fall among
+# them does not matter.
+_MATERIALS_AND_OPEN_NEEDS_SQL = (
+    "WITH page(id) AS (VALUES {ids})"
+    " SELECT l.pilotproject_id, m.label_de, m.label_en, m.is_primary, m.{order}, m.slug"
+    " FROM page JOIN {links} l ON l.pilotproject_id = page.id"
+    " JOIN {materials} m ON m.id = l.material_id"
+    " UNION ALL SELECT n.pilot_id, NULL, NULL, NULL, NULL, NULL"
+    " FROM page JOIN {needs} n ON n.pilot_id = page.id WHERE n.status = %s"
+    " ORDER BY 4 DESC, 5, 6"
+)
+
+
+def _materials_and_open_needs(pilot_ids: list[int]) -> list[tuple[int, str | None, str | None]]:
+    """(pilot id, label_de, label_en) of each material of the pilots, in the materials'
+    order, and (pilot id, None, None) for each of their open partner needs.
+
+    Plain SQL: a list page asks this on every request, and building the two
+    ORM queries (or their union) costs the web process several times what
+    the database needs to answer them.
+    """
+    if not pilot_ids:
+        return []
+    # Only names from the models go into the text; every value is a parameter.
+    sql = _MATERIALS_AND_OPEN_NEEDS_SQL.format(
+        ids=", ".join(["(%s)"] * len(pilot_ids)),
+        order=connection.ops.quote_name("order"),
+        links=PilotProject.materials.through._meta.db_table,
+        materials=Material._meta.db_table,
+        needs=PartnerNeed._meta.db_table,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*pilot_ids, PartnerNeed.Status.OPEN.value])
+        return [row[:3] for row in cursor.fetchall()]
 
 
 def attach_open_needs(pilots: list[PilotProject]) -> list[PilotProject]:

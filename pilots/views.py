@@ -9,11 +9,14 @@ from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from members.permissions import member_required
 from thementisch.comments import CommentError, CommentForm, edit_comment, remove_comment
+from thementisch.fragments import render_each
 
 from . import selectors, services
 from .filters import PilotFilter
@@ -41,17 +44,22 @@ PAGE_SIZE = 25
 @member_required
 def pilot_list(request: HttpRequest) -> HttpResponse:
     """`/pilots/`: the filtered list, or the board by state with `?view=board`."""
-    pilot_filter = PilotFilter(
-        request.GET or None, queryset=visible_pilots(request.user), request=request
-    )
-    pilots = pilot_filter.qs
+    pilots = visible_pilots(request.user)
+    if request.GET:
+        pilot_filter = PilotFilter(request.GET, queryset=pilots, request=request)
+        pilots = pilot_filter.qs
+    else:
+        # Nothing to filter: the form is built only when its cached markup is missing.
+        pilot_filter = SimpleLazyObject(lambda: PilotFilter(None, queryset=pilots, request=request))
     context = {"filter": pilot_filter, "view": "list"}
     if request.GET.get("view") == "board":
         context.update(view="board", columns=selectors.board_columns(pilots))
         return render(request, "pilots/board.html", context)
-    ordered = selectors.with_list_data(pilots).order_by("-created_at", "-pk")
-    page = Paginator(ordered, PAGE_SIZE).get_page(request.GET.get("page"))
-    context.update(page=page, pilots=selectors.attach_open_needs(list(page.object_list)))
+    page = Paginator(selectors.list_order(pilots), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.pilot_rows(page.object_list)
+    # One string for the table body (rows rendered by our template), no template loop.
+    html = mark_safe("".join(render_each("pilots/_list_row.html", rows, tuple, name="pilot")))
+    context.update(page=page, pilots=rows, rows=html)
     return render(request, "pilots/list.html", context)
 
 

@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
-from members.models import OrganisationType
+from members.models import OrganisationType, User
+from tests.conftest import client_for
 from tests.factories import OrganisationFactory, UserFactory, material, stage
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +47,91 @@ def test_directory_filters_by_type_stage_and_material(member_client):
     kupfer = material("kupfer").pk
     assert names(member_client.get(f"/members/?material={kupfer}")) == ["Ina Interessiert"]
     assert researcher.organisation == institute
+
+
+def table_rows(response) -> list[list[str]]:
+    """The cells of each body row of the page's table, as plain text."""
+    body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in body.split("<tr>"))
+        if cells
+    ]
+
+
+def test_directory_rows_follow_every_change_of_what_they_show(member_client, member):
+    """Rows come from the fragment cache: a change to any shown value is a new row."""
+    association = OrganisationFactory(
+        name="Metallverband", slug="metallverband", kind=OrganisationType.ASSOCIATION
+    )
+    vera = UserFactory(
+        first_name="Vera", last_name="Verband", position="Referentin", organisation=association
+    )
+    member_row = ["Mira Schäfer", "–", member.organisation.name, "KMU"]
+    response = member_client.get("/members/")
+    assert table_rows(response) == [
+        member_row,
+        ["Vera Verband", "Referentin", "Metallverband", "Verband"],
+    ]
+    assert 'href="/organisations/metallverband/"' in response.content.decode()
+
+    User.objects.filter(pk=vera.pk).update(first_name="Veronika", position="Leiterin Recht")
+    association.name = "Verband der Metallrecycler"
+    association.slug = "metallrecycler"
+    association.kind = OrganisationType.RESEARCH
+    association.save()
+
+    response = member_client.get("/members/")
+    assert table_rows(response) == [
+        member_row,
+        [
+            "Veronika Verband",
+            "Leiterin Recht",
+            "Verband der Metallrecycler",
+            "Forschungseinrichtung",
+        ],
+    ]
+    assert 'href="/organisations/metallrecycler/"' in response.content.decode()
+
+    User.objects.filter(pk=vera.pk).update(last_name="Anders", position="", organisation=None)
+
+    assert table_rows(member_client.get("/members/")) == [
+        ["Veronika Anders", "–", "–", "–"],
+        member_row,
+    ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"show_in_directory": False},
+        {"status": "pending"},
+        {"status": "rejected"},
+        {"is_active": False},
+    ],
+)
+def test_directory_row_disappears_when_the_member_is_no_longer_listed(member_client, change):
+    vera = UserFactory(first_name="Vera", last_name="Verband")
+    assert [row[0] for row in table_rows(member_client.get("/members/"))] == [
+        "Mira Schäfer",
+        "Vera Verband",
+    ]
+
+    User.objects.filter(pk=vera.pk).update(**change)
+
+    assert [row[0] for row in table_rows(member_client.get("/members/"))] == ["Mira Schäfer"]
+
+
+def test_directory_rows_are_kept_per_language(member):
+    client = client_for(member)
+    german = client.get("/members/")
+
+    member.language = "en"
+    member.save()
+    english = client.get("/members/")
+
+    assert table_rows(german)[0][3] == "KMU"
+    assert table_rows(english)[0][3] == "SME"
 
 
 @pytest.mark.parametrize("count", [1, 40])

@@ -1,5 +1,7 @@
 """The pilot pages: list, board, form, detail, applications, comments, search."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
@@ -9,6 +11,7 @@ from pilots.models import PartnerNeed, PilotApplication, PilotComment, PilotProj
 from tests.conftest import client_for
 from tests.factories import OrganisationFactory, UserFactory, material, stage
 from tests.pilots.factories import ApplicationFactory, NeedFactory, PilotFactory
+from thementisch.models import Material
 
 pytestmark = pytest.mark.django_db
 
@@ -38,9 +41,9 @@ def make_pilots(count: int) -> list[PilotProject]:
 def test_list_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, count, rows, materials of the rows, open needs of the rows,
+    # session, user, count, rows, materials and open needs of the rows (one query),
     # material and stage options
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = member_client.get("/pilots/")
 
     assert response.status_code == 200
@@ -61,7 +64,7 @@ def test_filtered_list_runs_a_fixed_number_of_queries(
     }
 
     # as above, plus validating the chosen material and stage
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = member_client.get("/pilots/", params)
 
     assert response.status_code == 200
@@ -126,6 +129,127 @@ def test_mine_filter(member, peer):
     response = client_for(member).get("/pilots/", {"mine": "on"})
 
     assert sorted(p.title for p in response.context["pilots"]) == ["Meiner", "Mitgemacht"]
+
+
+def table_rows(response) -> list[list[str]]:
+    """The cells of each body row of the page's table, as plain text."""
+    body = response.content.decode().split("<tbody>")[1].split("</tbody>")[0]
+    return [
+        [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) for row in body.split("<tr>"))
+        if cells
+    ]
+
+
+def test_list_rows_follow_every_change_of_what_they_show(member_client, peer):
+    """Rows come from the fragment cache: a change to any shown value is a new row."""
+    organisation = OrganisationFactory(name="Hütte Nord")
+    pilot = PilotFactory(
+        title="Schlacke nutzen",
+        proposer=peer,
+        organisation=organisation,
+        strategy="R8",
+        trl_current=3,
+        trl_target=5,
+    )
+    pilot.materials.set([material("zink")])
+    need = NeedFactory(pilot=pilot)
+    assert table_rows(member_client.get("/pilots/")) == [
+        ["Schlacke nutzen Hütte Nord", "Idee", "R8", "Zink", "3 → 5", "1"]
+    ]
+
+    PilotProject.objects.filter(pk=pilot.pk).update(
+        title="Schlacke verwerten",
+        status=Status.RUNNING,
+        strategy="R3",
+        trl_current=4,
+        trl_target=7,
+    )
+    organisation.name = "Hütte Süd"
+    organisation.save()
+    pilot.materials.set([material("blei"), material("aluminium")])
+    need.status = PartnerNeed.Status.FILLED
+    need.save()
+    NeedFactory.create_batch(2, pilot=pilot)
+
+    assert table_rows(member_client.get("/pilots/")) == [
+        [
+            "Schlacke verwerten Hütte Süd",
+            "Läuft",
+            "R3",
+            "Aluminium und Aluminiumlegierungen, Blei",
+            "4 → 7",
+            "2",
+        ]
+    ]
+
+
+def test_list_rows_follow_removed_organisation_materials_and_labels(member_client, peer):
+    pilot = PilotFactory(title="Kupfer im Kreis", proposer=peer)
+    pilot.materials.set([material("kupfer")])
+    NeedFactory(pilot=pilot)
+    assert table_rows(member_client.get("/pilots/")) == [
+        [
+            "Kupfer im Kreis " + peer.organisation.name,
+            "Idee",
+            "–",
+            "Kupfer und Kupferlegierungen",
+            "– → –",
+            "1",
+        ]
+    ]
+
+    PilotProject.objects.filter(pk=pilot.pk).update(organisation=None)
+    pilot.materials.clear()
+    PartnerNeed.objects.filter(pilot=pilot).delete()
+    assert table_rows(member_client.get("/pilots/")) == [
+        ["Kupfer im Kreis", "Idee", "–", "–", "– → –", "0"]
+    ]
+
+    pilot.materials.set([material("kupfer")])
+    Material.objects.filter(slug="kupfer").update(label_de="Kupfer (Kathoden)")
+    assert table_rows(member_client.get("/pilots/")) == [
+        ["Kupfer im Kreis", "Idee", "–", "Kupfer", "– → –", "0"]
+    ]
+    Material.objects.filter(slug="kupfer").update(label_de="Rotkupfer")
+    assert table_rows(member_client.get("/pilots/"))[0][3] == "Rotkupfer"
+
+
+def test_list_rows_are_kept_per_language_and_link_to_the_pilot(member, peer):
+    pilot = PilotFactory(title="Zink zurück", proposer=peer, status=Status.SEEKING_PARTNERS)
+    pilot.materials.set([material("zink")])
+    client = client_for(member)
+    german = client.get("/pilots/")
+
+    member.language = "en"
+    member.save()
+    english = client.get("/pilots/")
+
+    assert table_rows(german)[0][1:4] == ["Partner gesucht", "–", "Zink"]
+    assert table_rows(english)[0][1:4] == ["Seeking partners", "–", "Zinc"]
+    assert f'href="/pilots/{pilot.pk}/"' in english.content.decode()
+
+
+def test_list_row_disappears_when_the_pilot_becomes_a_draft(member_client, peer):
+    pilot = PilotFactory(title="Bald Entwurf", proposer=peer)
+    assert [row[0] for row in table_rows(member_client.get("/pilots/"))] == [
+        "Bald Entwurf " + peer.organisation.name
+    ]
+
+    PilotProject.objects.filter(pk=pilot.pk).update(status=Status.DRAFT)
+
+    assert "<tbody>" not in member_client.get("/pilots/").content.decode()
+
+
+def test_list_head_follows_the_query_string(member_client):
+    """View switch and filters are one cached fragment per language and query string."""
+    PilotFactory(status=Status.RUNNING)
+    member_client.get("/pilots/")
+
+    html = member_client.get("/pilots/", {"status": "running", "page": "1"}).content.decode()
+
+    assert 'href="?status=running&amp;view=board"' in html
+    assert '<option value="running" selected>' in html
 
 
 # --- proposing --------------------------------------------------------------
