@@ -21,16 +21,30 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Greatest, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
+from thementisch import taxonomy
+from thementisch.comments import CommentRow, comment_row, person_name
 from thementisch.models import Material, ValueChainStage
 
-from . import permissions
+from . import detail_rows, permissions
 from .choices import Category, GovernanceLevel
 from .models import Barrier, BarrierComment, Endorsement, EvidenceFile, OfficialResponse
 
@@ -193,55 +207,171 @@ def similar_barriers(user, title: str, *, exclude_pk: int | None = None) -> list
 # --- the detail page -----------------------------------------------------------------
 
 
-COMMENT_FIELDS = (  # the columns a comment on the page needs
-    "barrier_id", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
+def detail_queryset(user) -> QuerySet[Barrier]:
+    """The barrier of the detail page with what the page shows besides its lists, in one query.
+
+    Submitter, organisation and regulation are joined (only the columns
+    shown); annotations carry the viewer's own endorsement note (None: not
+    endorsed), whether official responses, evidence and linked pilots exist
+    (their lists are loaded only then).
+    """
+    queryset = Barrier.objects.select_related("author", "organisation", "policy_item").only(
+        *(f.name for f in Barrier._meta.concrete_fields if f.name not in DETAIL_SKIPPED),
+        *(f"author__{name}" for name in PERSON_FIELDS),
+        "organisation__name",
+        "policy_item__title",
+        "policy_item__short_name",
+        "policy_item__slug",
+    )
+    if user.is_authenticated:
+        own = Endorsement.objects.filter(barrier=OuterRef("pk"), user_id=user.pk).values("note")
+        queryset = queryset.annotate(own_endorsement_note=Subquery(own[:1]))
+    else:
+        queryset = queryset.annotate(own_endorsement_note=Value(None, output_field=CharField()))
+    queryset = queryset.annotate(
+        has_responses=Exists(OfficialResponse.objects.filter(barrier=OuterRef("pk"))),
+        has_evidence=Exists(EvidenceFile.objects.filter(barrier=OuterRef("pk"))),
+        has_pilots=Exists(Barrier.pilots.through.objects.filter(barrier_id=OuterRef("pk"))),
+    )
+    return queryset
+
+
+DETAIL_SKIPPED = {"search_vector", "demo_key", "overdue_notified_at"}  # never shown
+PERSON_FIELDS = ("first_name", "last_name", "email")  # what `|person` shows
+COMMENT_COLUMNS = (
+    "pk", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
+    *(f"author__{name}" for name in PERSON_FIELDS), "author__organisation__name",
 )  # fmt: skip
 
 
+def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
+    """Labels of the barrier's materials and stages, in the taxonomies' order."""
+    # Two id-only queries cost less than joining the taxonomy rows (or annotating arrays).
+    material_ids = set(
+        Barrier.materials.through.objects.filter(barrier_id=barrier.pk).values_list(
+            "material_id", flat=True
+        )
+    )
+    stage_ids = set(
+        Barrier.value_chain_stages.through.objects.filter(barrier_id=barrier.pk).values_list(
+            "valuechainstage_id", flat=True
+        )
+    )
+    # The label tables are in the models' order (Meta.ordering).
+    materials = [label for pk, label in taxonomy.material_labels().items() if pk in material_ids]
+    stages = [label for pk, label in taxonomy.stage_labels().items() if pk in stage_ids]
+    return materials, stages
+
+
+def _flag(barrier: Barrier, name: str) -> bool:
+    """An existence annotation of `detail_queryset`; True (so: look) when it is missing."""
+    return getattr(barrier, name, True)
+
+
+def comment_rows_for(barrier: Barrier, user) -> list[CommentRow]:
+    """The comments of the barrier page as rows for `user` (one query, no model instances).
+
+    The submitter of an anonymous barrier writes with `hide_author`: only the
+    coordinator sees who wrote those comments.
+    """
+    show_hidden = is_coordinator(user)
+    now = timezone.now()
+    rows = []
+    for values in BarrierComment.objects.filter(barrier_id=barrier.pk).values(*COMMENT_COLUMNS):
+        author_id = values["author_id"]
+        if author_id is None:
+            author_name = person_name(None)
+        else:  # as `|person` shows a member
+            full_name = f"{values['author__first_name']} {values['author__last_name']}".strip()
+            author_name = full_name or values["author__email"]
+        rows.append(
+            comment_row(
+                pk=values["pk"],
+                author_id=author_id,
+                author_name=author_name,
+                organisation_name=values["author__organisation__name"],
+                body=values["body"],
+                created_at=values["created_at"],
+                edited_at=values["edited_at"],
+                removed_at=values["removed_at"],
+                hidden=values["hide_author"] and not show_hidden,
+                viewer=user,
+                now=now,
+            )
+        )
+    return rows
+
+
 def detail_context(barrier: Barrier, user) -> dict[str, Any]:
-    """What the barrier page shows besides the barrier (already masked)."""
+    """What the barrier page shows besides the barrier (already masked).
+
+    The lists (timeline, comments, endorsers' notes) come as rows from the
+    fragment cache (`detail_rows`, `thementisch.comments`). Best with a
+    barrier from `detail_queryset`; works with any.
+    """
     show_identities = permissions.can_see_identity(user, barrier)
     submitter_id = barrier.author_id
-    events = list(barrier.events.select_related("actor", "actor__organisation"))
+    events = list(
+        barrier.events.select_related("actor").only(
+            "barrier_id", "actor_id", "kind", "from_status", "to_status", "note", "created_at",
+            *(f"actor__{name}" for name in PERSON_FIELDS),
+        )
+    )  # fmt: skip
     hidden = getattr(barrier, "identity_hidden", False)
     author_id = _real_author_id(barrier) if hidden else None
     for event in events:
         # The submitter's own entries of an anonymous barrier stay anonymous.
         event.actor_hidden = bool(hidden and event.actor_id and event.actor_id == author_id)
-    people = ("first_name", "last_name", "email", "organisation__name")
-    comments = list(
-        BarrierComment.objects.filter(barrier=barrier)
-        .select_related("author", "author__organisation")
-        .only(*COMMENT_FIELDS, *(f"author__{name}" for name in people))
-    )
-    hide_author_ids = set() if is_coordinator(user) else {c.pk for c in comments if c.hide_author}
+    comments = comment_rows_for(barrier, user)
     # Counts are kept on the barrier; the page lists only notes and the own endorsement.
     endorsement_notes = list(
         Endorsement.objects.filter(barrier=barrier)
         .exclude(note="")
         .select_related("user", "organisation")
-        .only("note", "created_at", "user__first_name", "user__last_name", "user__email",
-              "organisation__name")
+        .only("note", *(f"user__{name}" for name in PERSON_FIELDS), "organisation__name")
     )  # fmt: skip
-    own_endorsement = (
-        Endorsement.objects.filter(barrier=barrier, user=user).only("pk").first()
-        if user.is_authenticated
-        else None
+    if hasattr(barrier, "own_endorsement_note"):
+        own_endorsement = barrier.own_endorsement_note is not None
+        own_note = barrier.own_endorsement_note or ""
+    else:
+        own = (
+            Endorsement.objects.filter(barrier=barrier, user=user).only("note").first()
+            if user.is_authenticated
+            else None
+        )
+        own_endorsement, own_note = own is not None, own.note if own else ""
+    responses = (
+        list(
+            OfficialResponse.objects.filter(barrier=barrier).select_related(
+                "author", "organisation"
+            )
+        )
+        if _flag(barrier, "has_responses")
+        else []
     )
-    responses = list(
-        OfficialResponse.objects.filter(barrier=barrier).select_related("author", "organisation")
+    evidence = (
+        list(EvidenceFile.objects.filter(barrier=barrier).select_related("uploaded_by"))
+        if _flag(barrier, "has_evidence")
+        else []
     )
-    evidence = list(EvidenceFile.objects.filter(barrier=barrier).select_related("uploaded_by"))
-    pilots = list(barrier.pilots.exclude(status="draft").order_by("-created_at"))
+    pilots = (
+        list(barrier.pilots.exclude(status="draft").order_by("-created_at"))
+        if _flag(barrier, "has_pilots")
+        else []
+    )
+    materials, stages = _taxonomy_labels(barrier)
     return {
-        "events": events,
+        "event_rows": detail_rows.event_rows(events),
         "comments": comments,
-        "hide_author_ids": hide_author_ids,
         "endorsement_notes": endorsement_notes,
+        "note_rows": detail_rows.note_rows(endorsement_notes),
         "own_endorsement": own_endorsement,
+        "own_endorsement_note": own_note,
         "responses": responses,
         "evidence": evidence,
         "pilots": pilots,
+        "materials": materials,
+        "stages": stages,
         "show_identities": show_identities,
         "is_submitter": bool(user.is_authenticated and submitter_id == user.pk),
     }

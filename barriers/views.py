@@ -154,7 +154,7 @@ def _render_detail(
             "can_respond": permissions.can_respond(user, barrier),
             "can_add_evidence": permissions.can_add_evidence(user, barrier),
             "endorse_form": EndorseForm(
-                initial={"note": context["own_endorsement"].note}
+                initial={"note": context["own_endorsement_note"]}
                 if context["own_endorsement"]
                 else None
             ),
@@ -167,7 +167,9 @@ def _render_detail(
 
 @member_required
 def barrier_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    barrier = permissions.get_barrier_for_user(request.user, pk)
+    barrier = permissions.get_barrier_for_user(
+        request.user, pk, queryset=selectors.detail_queryset(request.user)
+    )
     if barrier.status == Barrier.Status.MERGED:
         if barrier.merged_into_id:
             return redirect("barriers:detail", barrier.merged_into_id)
