@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from barriers import services
-from barriers.models import BarrierComment, BarrierEvent, Endorsement
+from barriers.models import BarrierComment, BarrierEvent, Endorsement, EvidenceFile
 from members.models import Organisation, User
 from tests.conftest import client_for
 from tests.factories import BarrierFactory, UserFactory, material, stage
@@ -48,14 +48,56 @@ def test_page_runs_a_fixed_number_of_queries(
     client = client_for(peer)
     client.get(barrier.get_absolute_url())  # the rows are cached; queries are the same
 
-    # session, user, barrier (with own endorsement and what exists), materials,
-    # stages, timeline, comments, endorsers' notes
-    with django_assert_num_queries(8):
+    # session, user, barrier (with submitter, organisation, regulation, own
+    # endorsement and which further lists exist), material and stage ids,
+    # timeline, comments, endorsers' notes
+    with django_assert_num_queries(7):
         text = page(client, barrier)
 
     assert f"Kommentar {count - 1}" in text
     assert f"Notiz {count - 1}" in text
     assert f"Eintrag {count - 1}" in text
+
+
+def test_responses_evidence_and_pilots_are_loaded_when_they_exist(
+    barrier, member, peer, coordinator, ministry_user, django_assert_num_queries
+):
+    from pilots.models import PilotProject
+
+    services.change_status(
+        barrier,
+        by=coordinator,
+        to_status="forwarded",
+        level="land_nrw",
+        ministry=ministry_user.organisation,
+        answer_by=timezone.localdate() + timedelta(days=5),
+    )
+    services.respond_to_barrier(barrier, by=ministry_user, body="Wir prüfen das.")
+    EvidenceFile.objects.create(barrier=barrier, file="x.pdf", original_name="Gutachten.pdf")
+    PilotProject.objects.create(title="Sortierpilot", status="idea").barriers.add(barrier)
+    client = client_for(peer)
+    client.get(barrier.get_absolute_url())
+
+    # the seven of every page, and official responses, evidence, pilots
+    with django_assert_num_queries(10):
+        text = page(client, barrier)
+
+    assert "Wir prüfen das." in text
+    assert "Gutachten.pdf" in text
+    assert "Sortierpilot" in text
+
+
+def test_merged_or_hidden_barriers(member, peer, coordinator):
+    target = BarrierFactory(author=member)
+    merged = BarrierFactory(author=member, status="merged", merged_into=target)
+    in_review = BarrierFactory(author=member, status="in_review")
+
+    response = client_for(peer).get(merged.get_absolute_url())
+    assert response.status_code == 302
+    assert response["Location"] == target.get_absolute_url()
+    assert client_for(peer).get(in_review.get_absolute_url()).status_code == 404
+    assert client_for(member).get(in_review.get_absolute_url()).status_code == 200
+    assert client_for(peer).get("/barriers/999999/").status_code == 404
 
 
 def test_page_shows_materials_and_stages_in_the_taxonomy_order(barrier, peer):
