@@ -235,7 +235,7 @@ def _page_facts(barrier_id, user_id) -> tuple:
 
 # The reads of the barrier page run on every view of it: compiled once (thementisch.prepared).
 _BARRIER_FIELDS = [f for f in Barrier._meta.concrete_fields if f.name not in DETAIL_SKIPPED]
-_RELATED_COLUMNS = {  # what the page shows of the joined rows (see `_related`)
+_RELATED_COLUMNS = {  # what the page shows of the joined rows (see `detail_barrier`)
     "author": ("id", *PERSON_FIELDS),
     "organisation": ("id", "name"),
     "policy_item": ("id", "title", "short_name", "slug"),
@@ -265,13 +265,13 @@ def detail_barrier(pk: int, user) -> tuple[Barrier | None, tuple | None]:
         return None, None
     values = rows[0]
     count = len(_BARRIER_FIELDS)
-    barrier = Barrier.from_db("default", [f.attname for f in _BARRIER_FIELDS], values[:count])
+    barrier = Barrier.from_db(_DETAIL.using, [f.attname for f in _BARRIER_FIELDS], values[:count])
     for name, columns in _RELATED_COLUMNS.items():
         related = values[count : count + len(columns)]
         count += len(columns)
         if related[0] is not None:
             model = Barrier._meta.get_field(name).related_model
-            setattr(barrier, name, model.from_db("default", columns, related))
+            setattr(barrier, name, model.from_db(_DETAIL.using, columns, related))
         else:
             setattr(barrier, name, None)
     return barrier, values[count:]
