@@ -226,7 +226,14 @@ def get_barrier_for_user(user, pk: int, *, queryset: QuerySet | None = None) -> 
     """
     if queryset is None:
         queryset = Barrier.objects.select_related("author", "organisation", "policy_item")
-    barrier = queryset.filter(pk=pk).first()
+    return checked_barrier(user, queryset.filter(pk=pk).first())
+
+
+def checked_barrier(user, barrier: Barrier | None) -> Barrier:
+    """`barrier` as loaded by the caller, masked for `user`; 404 when missing or hidden.
+
+    The rule of `get_barrier_for_user`, for pages that load the barrier their own way.
+    """
     if barrier is None:
         raise Http404
     if barrier.status == S.MERGED and is_member(user):

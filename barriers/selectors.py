@@ -22,19 +22,40 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    Window,
+)
 from django.db.models.functions import Greatest, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
+from thementisch import taxonomy
+from thementisch.comments import CommentRow, comment_row, person_name
 from thementisch.fragments import render_each
 from thementisch.models import Material, ValueChainStage
+from thementisch.prepared import PreparedQuery
 
-from . import permissions
+from . import detail_rows, permissions
 from .choices import Category, GovernanceLevel
-from .models import Barrier, BarrierComment, Endorsement, EvidenceFile, OfficialResponse
+from .models import (
+    Barrier,
+    BarrierComment,
+    BarrierEvent,
+    Endorsement,
+    EvidenceFile,
+    OfficialResponse,
+)
 
 S = Barrier.Status
 MARK_START, MARK_STOP = "\u2063[[", "]]\u2063"
@@ -195,57 +216,250 @@ def similar_barriers(user, title: str, *, exclude_pk: int | None = None) -> list
 # --- the detail page -----------------------------------------------------------------
 
 
-COMMENT_FIELDS = (  # the columns a comment on the page needs
-    "barrier_id", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
+DETAIL_SKIPPED = {"search_vector", "demo_key", "overdue_notified_at"}  # never shown
+PERSON_FIELDS = ("first_name", "last_name", "email")  # what `|person` shows
+
+
+def _page_facts(barrier_id, user_id) -> tuple:
+    """The viewer's own endorsement note (None: not endorsed) and whether official
+    responses, evidence and linked pilots exist (their lists are loaded only then)."""
+    return (
+        Subquery(
+            Endorsement.objects.filter(barrier_id=barrier_id, user_id=user_id)
+            .order_by()
+            .values("note")[:1]
+        ),
+        Exists(OfficialResponse.objects.filter(barrier_id=barrier_id)),
+        Exists(EvidenceFile.objects.filter(barrier_id=barrier_id)),
+        Exists(Barrier.pilots.through.objects.filter(barrier_id=barrier_id)),
+    )
+
+
+# The reads of the barrier page run on every view of it: compiled once (thementisch.prepared).
+_BARRIER_FIELDS = [f for f in Barrier._meta.concrete_fields if f.name not in DETAIL_SKIPPED]
+_RELATED_COLUMNS = {  # what the page shows of the joined rows (see `detail_barrier`)
+    "author": ("id", *PERSON_FIELDS),
+    "organisation": ("id", "name"),
+    "policy_item": ("id", "title", "short_name", "slug"),
+    "forwarded_to": ("id", "name"),
+}
+_DETAIL = PreparedQuery(
+    lambda barrier_id, user_id: Barrier.objects.filter(pk=barrier_id).values_list(
+        *(f.attname for f in _BARRIER_FIELDS),
+        *(f"{name}__{column}" for name, columns in _RELATED_COLUMNS.items() for column in columns),
+        *_page_facts(OuterRef("pk"), user_id),
+    )
+)
+_PAGE_FACTS = PreparedQuery(
+    lambda barrier_id, user_id: Barrier.objects.filter(pk=barrier_id).values_list(
+        *_page_facts(OuterRef("pk"), user_id)
+    )
+)
+
+
+def detail_barrier(pk: int, user) -> tuple[Barrier | None, tuple | None]:
+    """The barrier of the detail page (not yet checked nor masked: see
+    `permissions.checked_barrier`) with submitter, organisation, regulation and
+    the ministry it is forwarded to (only what the page shows), and the facts
+    `detail_context` needs, in one query."""
+    rows = _DETAIL.rows(pk, user.pk or 0)
+    if not rows:
+        return None, None
+    values = rows[0]
+    count = len(_BARRIER_FIELDS)
+    barrier = Barrier.from_db(_DETAIL.using, [f.attname for f in _BARRIER_FIELDS], values[:count])
+    for name, columns in _RELATED_COLUMNS.items():
+        related = values[count : count + len(columns)]
+        count += len(columns)
+        if related[0] is not None:
+            model = Barrier._meta.get_field(name).related_model
+            setattr(barrier, name, model.from_db(_DETAIL.using, columns, related))
+        else:
+            setattr(barrier, name, None)
+    return barrier, values[count:]
+
+
+_MATERIAL, _STAGE = "m", "s"
+_TAXONOMY_IDS = PreparedQuery(
+    lambda barrier_id: (
+        Barrier.materials.through.objects.filter(barrier_id=barrier_id)
+        .values_list("material_id", Value(_MATERIAL))
+        .union(
+            Barrier.value_chain_stages.through.objects.filter(barrier_id=barrier_id).values_list(
+                "valuechainstage_id", Value(_STAGE)
+            ),
+            all=True,
+        )
+    )
+)
+_EVENT_COLUMNS = (
+    "pk", "created_at", "kind", "from_status", "to_status", "note",
+    "actor_id", *(f"actor__{name}" for name in PERSON_FIELDS),
 )  # fmt: skip
-
-
-def detail_context(barrier: Barrier, user) -> dict[str, Any]:
-    """What the barrier page shows besides the barrier (already masked)."""
-    show_identities = permissions.can_see_identity(user, barrier)
-    submitter_id = barrier.author_id
-    events = list(barrier.events.select_related("actor", "actor__organisation"))
-    hidden = getattr(barrier, "identity_hidden", False)
-    author_id = _real_author_id(barrier) if hidden else None
-    for event in events:
-        # The submitter's own entries of an anonymous barrier stay anonymous.
-        event.actor_hidden = bool(hidden and event.actor_id and event.actor_id == author_id)
-    people = ("first_name", "last_name", "email", "organisation__name")
-    comments = list(
-        BarrierComment.objects.filter(barrier=barrier)
-        .select_related("author", "author__organisation")
-        .only(*COMMENT_FIELDS, *(f"author__{name}" for name in people))
+_EVENTS = PreparedQuery(
+    lambda barrier_id: BarrierEvent.objects.filter(barrier_id=barrier_id).values_list(
+        *_EVENT_COLUMNS
     )
-    hide_author_ids = set() if is_coordinator(user) else {c.pk for c in comments if c.hide_author}
-    # Counts are kept on the barrier; the page lists only notes and the own endorsement.
-    endorsement_notes = list(
-        Endorsement.objects.filter(barrier=barrier)
+)
+_COMMENT_COLUMNS = (
+    "pk", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
+    *(f"author__{name}" for name in PERSON_FIELDS), "author__organisation__name",
+)  # fmt: skip
+_COMMENTS = PreparedQuery(
+    lambda barrier_id: BarrierComment.objects.filter(barrier_id=barrier_id).values_list(
+        *_COMMENT_COLUMNS
+    )
+)
+_NOTE_COLUMNS = (
+    "pk", "note", "user_id", *(f"user__{name}" for name in PERSON_FIELDS), "organisation__name",
+)  # fmt: skip
+_NOTES = PreparedQuery(
+    lambda barrier_id: (
+        Endorsement.objects.filter(barrier_id=barrier_id)
         .exclude(note="")
-        .select_related("user", "organisation")
-        .only("note", "created_at", "user__first_name", "user__last_name", "user__email",
-              "organisation__name")
-    )  # fmt: skip
-    own_endorsement = (
-        Endorsement.objects.filter(barrier=barrier, user=user).only("pk").first()
-        if user.is_authenticated
-        else None
+        .values_list(*_NOTE_COLUMNS)
     )
-    responses = list(
-        OfficialResponse.objects.filter(barrier=barrier).select_related("author", "organisation")
+)
+
+
+def _person(user_id: int | None, first_name: str, last_name: str, email: str) -> str:
+    """A member's name as `|person` shows it ("former member" once deleted)."""
+    if user_id is None:
+        return person_name(None)
+    return f"{first_name} {last_name}".strip() or email
+
+
+def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
+    """Labels of the barrier's materials and stages, in the taxonomies' order."""
+    ids = _TAXONOMY_IDS.rows(barrier.pk)
+    material_ids = {pk for pk, kind in ids if kind == _MATERIAL}
+    stage_ids = {pk for pk, kind in ids if kind == _STAGE}
+    # The label tables are in the models' order (Meta.ordering).
+    materials = [label for pk, label in taxonomy.material_labels().items() if pk in material_ids]
+    stages = [label for pk, label in taxonomy.stage_labels().items() if pk in stage_ids]
+    return materials, stages
+
+
+def comment_rows_for(barrier: Barrier, user) -> list[CommentRow]:
+    """The comments of the barrier page as rows for `user` (no model instances).
+
+    The submitter of an anonymous barrier writes with `hide_author`: only the
+    coordinator sees who wrote those comments.
+    """
+    show_hidden = is_coordinator(user)
+    now = timezone.now()
+    return [
+        comment_row(
+            pk=pk,
+            author_id=author_id,
+            author_name=_person(author_id, first_name, last_name, email),
+            organisation_name=organisation_name,
+            body=body,
+            created_at=created_at,
+            edited_at=edited_at,
+            removed_at=removed_at,
+            hidden=hide_author and not show_hidden,
+            viewer=user,
+            now=now,
+        )
+        for (
+            pk, author_id, body, created_at, edited_at, removed_at, hide_author,
+            first_name, last_name, email, organisation_name,
+        ) in _COMMENTS.rows(barrier.pk)
+    ]  # fmt: skip
+
+
+def event_rows_for(barrier: Barrier) -> list[detail_rows.EventRow]:
+    """The timeline; the submitter's own entries of an anonymous barrier stay anonymous."""
+    rows = _EVENTS.rows(barrier.pk)
+    hidden = getattr(barrier, "identity_hidden", False)
+    author_id = _real_author_id(barrier) if hidden and rows else None
+    return [
+        detail_rows.EventRow(
+            pk=pk,
+            created_at=created_at,
+            actor_hidden=bool(hidden and actor_id and actor_id == author_id),
+            actor_name=(
+                _person(actor_id, first_name, last_name, email)
+                if actor_id is not None and not (hidden and actor_id == author_id)
+                else ""
+            ),
+            kind=kind,
+            from_label=_status_label(from_status),
+            to_label=_status_label(to_status),
+            note=note,
+        )
+        for pk, created_at, kind, from_status, to_status, note, actor_id, first_name, last_name,
+        email in rows
+    ]  # fmt: skip
+
+
+def _status_label(value: str) -> str:
+    """The label of a status in the active language, as `AbstractEvent.from_label` gives it."""
+    if not value:
+        return ""
+    return str(_STATUS_LABELS.get(value, value))
+
+
+_STATUS_LABELS = dict(Barrier.Status.choices)
+
+
+def note_rows_for(barrier: Barrier) -> list[detail_rows.NoteRow]:
+    """The endorsers' notes (the counts are kept on the barrier)."""
+    return [
+        detail_rows.NoteRow(
+            pk=pk,
+            note=note,
+            person=_person(user_id, first_name, last_name, email),
+            organisation_name=organisation_name or "",
+        )
+        for pk, note, user_id, first_name, last_name, email, organisation_name in _NOTES.rows(
+            barrier.pk
+        )
+    ]
+
+
+def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[str, Any]:
+    """What the barrier page shows besides the barrier (already masked).
+
+    `facts` as `detail_barrier` returns them (loaded here when None). The
+    lists (timeline, comments, endorsers' notes) come as rows from the
+    fragment cache (`detail_rows`, `thementisch.comments`).
+    """
+    if facts is None:
+        facts = _PAGE_FACTS.rows(barrier.pk, user.pk or 0)[0]
+    own_note, has_responses, has_evidence, has_pilots = facts
+    responses = []
+    if has_responses:
+        responses = list(
+            OfficialResponse.objects.filter(barrier=barrier).select_related(
+                "author", "organisation"
+            )
+        )
+    evidence = (
+        list(EvidenceFile.objects.filter(barrier=barrier).select_related("uploaded_by"))
+        if has_evidence
+        else []
     )
-    evidence = list(EvidenceFile.objects.filter(barrier=barrier).select_related("uploaded_by"))
-    pilots = list(barrier.pilots.exclude(status="draft").order_by("-created_at"))
+    pilots = (
+        list(barrier.pilots.exclude(status="draft").order_by("-created_at")) if has_pilots else []
+    )
+    materials, stages = _taxonomy_labels(barrier)
+    notes = note_rows_for(barrier)
     return {
-        "events": events,
-        "comments": comments,
-        "hide_author_ids": hide_author_ids,
-        "endorsement_notes": endorsement_notes,
-        "own_endorsement": own_endorsement,
+        "event_rows": detail_rows.event_rows(event_rows_for(barrier)),
+        "comments": comment_rows_for(barrier, user),
+        "endorsement_notes": notes,
+        "note_rows": detail_rows.note_rows(notes),
+        "own_endorsement": own_note is not None,
+        "own_endorsement_note": own_note or "",
         "responses": responses,
         "evidence": evidence,
         "pilots": pilots,
-        "show_identities": show_identities,
-        "is_submitter": bool(user.is_authenticated and submitter_id == user.pk),
+        "materials": materials,
+        "stages": stages,
+        "show_identities": permissions.can_see_identity(user, barrier),
+        "is_submitter": bool(user.is_authenticated and barrier.author_id == user.pk),
     }
 
 

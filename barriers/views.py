@@ -139,10 +139,15 @@ def barrier_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: HttpRequest, barrier: Barrier, *, comment_form=None, status: int = 200
+    request: HttpRequest,
+    barrier: Barrier,
+    *,
+    facts: tuple | None = None,
+    comment_form=None,
+    status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    context = selectors.detail_context(barrier, user)
+    context = selectors.detail_context(barrier, user, facts)
     can_comment = permissions.can_comment(user, barrier)
     context.update(
         {
@@ -154,7 +159,7 @@ def _render_detail(
             "can_respond": permissions.can_respond(user, barrier),
             "can_add_evidence": permissions.can_add_evidence(user, barrier),
             "endorse_form": EndorseForm(
-                initial={"note": context["own_endorsement"].note}
+                initial={"note": context["own_endorsement_note"]}
                 if context["own_endorsement"]
                 else None
             ),
@@ -167,12 +172,13 @@ def _render_detail(
 
 @member_required
 def barrier_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    barrier = permissions.get_barrier_for_user(request.user, pk)
+    barrier, facts = selectors.detail_barrier(pk, request.user)
+    barrier = permissions.checked_barrier(request.user, barrier)
     if barrier.status == Barrier.Status.MERGED:
         if barrier.merged_into_id:
             return redirect("barriers:detail", barrier.merged_into_id)
         raise Http404
-    return _render_detail(request, barrier)
+    return _render_detail(request, barrier, facts=facts)
 
 
 @member_required
