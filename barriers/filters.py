@@ -54,7 +54,7 @@ class BarrierFilter(django_filters.FilterSet):
     policy = django_filters.ModelChoiceFilter(
         label=pgettext_lazy("source of a barrier", "Regulation"),
         field_name="policy_item",
-        queryset=PolicyItem.objects.all(),
+        queryset=PolicyItem.objects.order_by("title"),
     )
     mine = django_filters.BooleanFilter(
         label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput
@@ -71,7 +71,14 @@ class BarrierFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user if request else None
-        self.form.fields["policy"].queryset = PolicyItem.objects.order_by("title")
+
+    def get_form_class(self):
+        # The form's fields do not depend on the request (choices are read when
+        # the form is rendered): build the class once per process, not per page.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
 
     def filter_nothing(self, queryset, name, value):
         # Search and sorting are applied together in filter_queryset.
@@ -104,7 +111,8 @@ class BarrierFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         filtered = super().filter_queryset(queryset)
-        self.count_queryset = selectors.apply_search(filtered, self.search_text)
+        # Headlines are computed by the list for its page only (selectors.list_page).
+        self.count_queryset = selectors.apply_search(filtered, self.search_text, headlines=False)
         searched = self.count_queryset
         sort = self.sort_key
         if sort == "relevance" and selectors.uses_postgres():
