@@ -299,3 +299,38 @@ def test_ministry_sees_only_barriers_forwarded_to_it(ministry_user, coordinator,
     response = client_for(ministry_user).get("/barriers/forwarded/")
 
     assert [b.title for b in response.context["barriers"]] == ["An dieses Ministerium"]
+
+
+def test_list_filters_by_material_and_stage_without_loading_them(
+    member, peer, django_assert_num_queries
+):
+    aluminium, copper = material("aluminium"), material("kupfer")
+    sorting = stage()
+    wanted = BarrierFactory(author=peer, title="Aluminium in der Sortierung")
+    wanted.materials.add(aluminium)
+    wanted.value_chain_stages.add(sorting)
+    other = BarrierFactory(author=peer, title="Kupfer in der Sortierung")
+    other.materials.add(copper)
+    other.value_chain_stages.add(sorting)
+    client = client_for(member)
+    url = f"/barriers/?material={aluminium.pk}&stage={sorting.pk}"
+    client.get(url)
+
+    # session, user, rows, materials: the chosen ids are checked against the
+    # cached taxonomy, not loaded
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert [b.title for b in response.context["barriers"]] == [wanted.title]
+    assert response.context["filter"].form.cleaned_data["material"] == aluminium.pk
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "-1"])
+def test_list_ignores_an_unknown_material(value, member, peer):
+    BarrierFactory(author=peer, title="Aluminium in der Sortierung")
+
+    response = client_for(member).get("/barriers/", {"material": value})
+
+    assert response.status_code == 200
+    assert "material" in response.context["filter"].form.errors
+    assert [b.title for b in response.context["barriers"]] == ["Aluminium in der Sortierung"]
