@@ -259,7 +259,7 @@ def list_page(
         rows = (
             Barrier.objects.filter(pk__in=ids)
             .annotate(**_search_annotations(search_query(text)))
-            .order_by(*queryset.query.order_by)
+            .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
             .values_list(*LIST_ROW_VALUES, "title_headline", "snippet")
         )
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -31,7 +32,7 @@ from .models import Barrier, BarrierComment, EvidenceFile
 PER_PAGE = 20
 
 
-def _filtered(request: HttpRequest, queryset=None) -> BarrierFilter:
+def _filtered(request: HttpRequest, queryset: QuerySet[Barrier] | None = None) -> BarrierFilter:
     if queryset is None:
         queryset = selectors.list_queryset(request.user)
     return BarrierFilter(request.GET, queryset=queryset, request=request)
