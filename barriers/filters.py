@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+from django_filters.fields import ModelChoiceField
 
 from members.models import OrganisationType
 from policy.models import PolicyItem
+from thementisch import taxonomy
 from thementisch.filters import material_filter, stage_filter
 
 from . import permissions, selectors
@@ -34,33 +37,73 @@ SORT_CHOICES = [
 ]
 
 
+class _CachedIdField(ModelChoiceField):
+    """A material or stage select whose choice is checked against the cached
+    taxonomy (thementisch.taxonomy) instead of loading the row: the filter
+    needs only the id. Rendered from its queryset like any select."""
+
+    known_ids = staticmethod(dict)  # id -> label of the taxonomy
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        pk = int(value) if str(value).isdigit() else None
+        if pk is None or pk not in self.known_ids():
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return pk
+
+
+class _MaterialIdField(_CachedIdField):
+    known_ids = staticmethod(taxonomy.material_labels)
+
+
+class _StageIdField(_CachedIdField):
+    known_ids = staticmethod(taxonomy.stage_labels)
+
+
+def _by_cached_id(filter_, field_class):
+    """The shared material or stage filter, its choice checked by `field_class`."""
+    filter_.field_class = field_class
+    return filter_
+
+
 class BarrierFilter(django_filters.FilterSet):
+    # Choices are given as callables: every request copies the filters and the
+    # form fields, and a callable is copied as it is, not choice by choice.
     q = django_filters.CharFilter(label=_("Search"), method="filter_nothing", max_length=200)
-    category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
-    need_type = django_filters.ChoiceFilter(label=_("Kind of need"), choices=NeedType.choices)
-    material = material_filter()
-    stage = stage_filter()
-    level = django_filters.ChoiceFilter(label=_("Level"), choices=GovernanceLevel.choices)
-    root_cause = django_filters.ChoiceFilter(label=_("Root cause"), choices=RootCause.choices)
+    category = django_filters.ChoiceFilter(label=_("Category"), choices=lambda: Category.choices)
+    need_type = django_filters.ChoiceFilter(
+        label=_("Kind of need"), choices=lambda: NeedType.choices
+    )
+    material = _by_cached_id(material_filter(), _MaterialIdField)
+    stage = _by_cached_id(stage_filter(), _StageIdField)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=lambda: GovernanceLevel.choices)
+    root_cause = django_filters.ChoiceFilter(
+        label=_("Root cause"), choices=lambda: RootCause.choices
+    )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
-        choices=[c for c in Barrier.Status.choices if c[0] != Barrier.Status.MERGED],
+        choices=lambda: [c for c in Barrier.Status.choices if c[0] != Barrier.Status.MERGED],
     )
     org_type = django_filters.ChoiceFilter(
         label=_("Submitter's organisation type"),
-        choices=OrganisationType.choices,
+        choices=lambda: OrganisationType.choices,
         method="filter_org_type",
     )
     policy = django_filters.ModelChoiceFilter(
         label=pgettext_lazy("source of a barrier", "Regulation"),
         field_name="policy_item",
-        queryset=PolicyItem.objects.all(),
+        queryset=PolicyItem.objects.order_by("title"),
     )
     mine = django_filters.BooleanFilter(
         label=_("Only mine"), method="filter_mine", widget=forms.CheckboxInput
     )
     sort = django_filters.ChoiceFilter(
-        label=_("Sort by"), choices=SORT_CHOICES, method="filter_nothing", empty_label=None
+        label=_("Sort by"), choices=lambda: SORT_CHOICES, method="filter_nothing", empty_label=None
     )
 
     class Meta:
@@ -71,7 +114,14 @@ class BarrierFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.request = request
         self.user = request.user if request else None
-        self.form.fields["policy"].queryset = PolicyItem.objects.order_by("title")
+
+    def get_form_class(self):
+        # The form's fields do not depend on the request (choices are read when
+        # the form is rendered): build the class once per process, not per page.
+        form_class = type(self).__dict__.get("_form_class")
+        if form_class is None:
+            form_class = type(self)._form_class = super().get_form_class()
+        return form_class
 
     def filter_nothing(self, queryset, name, value):
         # Search and sorting are applied together in filter_queryset.
@@ -104,7 +154,8 @@ class BarrierFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         filtered = super().filter_queryset(queryset)
-        self.count_queryset = selectors.apply_search(filtered, self.search_text)
+        # Headlines are computed by the list for its page only (selectors.list_page).
+        self.count_queryset = selectors.apply_search(filtered, self.search_text, headlines=False)
         searched = self.count_queryset
         sort = self.sort_key
         if sort == "relevance" and selectors.uses_postgres():

@@ -35,6 +35,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Greatest, RowNumber, TruncMonth
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -91,39 +92,54 @@ def search_query(text: str) -> SearchQuery:
     return SearchQuery(text, config="german", search_type="websearch")
 
 
-def apply_search(queryset: QuerySet[Barrier], text: str) -> QuerySet[Barrier]:
+def _clean_search_text(text: str) -> str:
+    return " ".join(text.split())[:200]
+
+
+def _search_annotations(query: SearchQuery) -> dict[str, Any]:
+    """Rank and highlighted headlines (title, description snippet) of a full-text match."""
+    return {
+        "rank": SearchRank(F("search_vector"), query),
+        "title_headline": SearchHeadline(
+            "title",
+            query,
+            config="german",
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            highlight_all=True,
+        ),
+        "snippet": SearchHeadline(
+            "description",
+            query,
+            config="german",
+            start_sel=MARK_START,
+            stop_sel=MARK_STOP,
+            max_words=30,
+            min_words=12,
+            max_fragments=2,
+        ),
+    }
+
+
+def apply_search(
+    queryset: QuerySet[Barrier], text: str, *, headlines: bool = True
+) -> QuerySet[Barrier]:
     """German full-text search, ranked (title above description), with snippets.
 
     On PostgreSQL: the stored search vector, `german` stemming, rank and
-    highlighted headlines (`rank`, `title_headline`, `snippet`). Elsewhere
-    every word must appear in title or description (icontains).
+    highlighted headlines (`rank`, `title_headline`, `snippet`; without
+    `headlines` only the rank). Elsewhere every word must appear in title or
+    description (icontains).
     """
-    text = " ".join(text.split())[:200]
+    text = _clean_search_text(text)
     if not text:
         return queryset
     if uses_postgres():
         query = search_query(text)
-        return queryset.filter(search_vector=query).annotate(
-            rank=SearchRank(F("search_vector"), query),
-            title_headline=SearchHeadline(
-                "title",
-                query,
-                config="german",
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                highlight_all=True,
-            ),
-            snippet=SearchHeadline(
-                "description",
-                query,
-                config="german",
-                start_sel=MARK_START,
-                stop_sel=MARK_STOP,
-                max_words=30,
-                min_words=12,
-                max_fragments=2,
-            ),
-        )
+        annotations = _search_annotations(query)
+        if not headlines:
+            annotations = {"rank": annotations["rank"]}
+        return queryset.filter(search_vector=query).annotate(**annotations)
     for word in text.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
     return queryset
@@ -156,18 +172,15 @@ class CheapPage:
         return self.number - 1
 
 
-def paginate(
-    queryset: QuerySet, *, page: Any, per_page: int = 20, count_queryset: QuerySet | None = None
-) -> CheapPage:
-    """Slice one page and count at most COUNT_LIMIT rows (two queries, bounded cost)."""
+def _page_number(page: Any) -> int:
     try:
-        number = max(1, min(int(page), 10_000))
+        return max(1, min(int(page), 10_000))
     except (TypeError, ValueError):
-        number = 1
-    offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
-    base = count_queryset if count_queryset is not None else queryset
-    total = base.order_by().values("pk")[: COUNT_LIMIT + 1].count()
+        return 1
+
+
+def _cheap_page(rows: list, *, number: int, per_page: int, count_queryset: QuerySet) -> CheapPage:
+    total = count_queryset.order_by().values("pk")[: COUNT_LIMIT + 1].count()
     return CheapPage(
         object_list=rows[:per_page],
         number=number,
@@ -175,6 +188,162 @@ def paginate(
         total=min(total, COUNT_LIMIT),
         total_capped=total > COUNT_LIMIT,
     )
+
+
+def paginate(
+    queryset: QuerySet, *, page: Any, per_page: int = 20, count_queryset: QuerySet | None = None
+) -> CheapPage:
+    """Slice one page and count at most COUNT_LIMIT rows (two queries, bounded cost)."""
+    number = _page_number(page)
+    offset = (number - 1) * per_page
+    rows = list(queryset[offset : offset + per_page + 1])
+    base = count_queryset if count_queryset is not None else queryset
+    return _cheap_page(rows, number=number, per_page=per_page, count_queryset=base)
+
+
+@dataclass(eq=False)
+class ListRow:
+    """A row of `/barriers/`: plain values, the submitter already masked for the viewer."""
+
+    pk: int
+    title: str
+    status: str
+    is_demo: bool
+    category: str
+    level: str
+    created_at: Any
+    endorsing_organisation_count: int
+    endorsement_count: int
+    comment_count: int
+    identity_hidden: bool
+    organisation_name: str | None  # None when hidden or none given
+    author_name: str | None  # full name or email; None when hidden or the account is gone
+    materials: list[str] = field(default_factory=list)
+    title_html: SafeString | None = None
+    snippet_html: SafeString | None = None
+
+    def get_absolute_url(self) -> str:
+        return reverse("barriers:detail", args=[self.pk])
+
+    # Labels in the active language, for the row template (rendered only on a cache miss).
+    def get_status_display(self) -> str:
+        return _choice_label(Barrier.Status, self.status)
+
+    def get_category_display(self) -> str:
+        return _choice_label(Category, self.category)
+
+    def get_level_display(self) -> str:
+        return _choice_label(GovernanceLevel, self.level)
+
+
+def _choice_label(choices, value: str) -> str:
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
+LIST_ROW_VALUES = (
+    "pk", "title", "status", "is_demo", "category", "level", "created_at",
+    "endorsing_organisation_count", "endorsement_count", "comment_count",
+    "is_anonymous", "author_id", "organisation__name",
+    "author__first_name", "author__last_name", "author__email",
+)  # fmt: skip
+
+
+def list_page(
+    queryset: QuerySet[Barrier],
+    user,
+    *,
+    page: Any,
+    per_page: int,
+    count_queryset: QuerySet[Barrier],
+    search_text: str = "",
+) -> CheapPage:
+    """One page of `/barriers/` as ListRow values, masked for `user`.
+
+    `queryset` is filtered and ordered (BarrierFilter.qs); only the columns a
+    row shows are read, never the search vector. Three queries: the rows,
+    their materials and the bounded count (left out when the first page
+    holds every match).
+
+    With a search, the database ranks and slices the ids first, then reads
+    the page's rows and computes the highlighted headlines for them only
+    (joining and sorting every match with its headlines took 20 ms at
+    20,000 barriers).
+    """
+    number = _page_number(page)
+    offset = (number - 1) * per_page
+    text = _clean_search_text(search_text)
+    searched = bool(text) and uses_postgres()
+    if searched:
+        ids = queryset.values("pk")[offset : offset + per_page + 1]
+        rows = (
+            Barrier.objects.filter(pk__in=ids)
+            .annotate(**_search_annotations(search_query(text)))
+            .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
+            .values_list(*LIST_ROW_VALUES, "title_headline", "snippet")
+        )
+    else:
+        rows = queryset.values_list(*LIST_ROW_VALUES)[offset : offset + per_page + 1]
+    barriers = [_list_row(values, user, searched) for values in rows]
+    materials = _material_labels([row.pk for row in barriers])
+    for row in barriers:
+        row.materials = materials.get(row.pk, [])
+    if number == 1 and len(barriers) <= per_page:
+        # The first page holds every match: no count needed.
+        return CheapPage(barriers, number, has_next=False, total=len(barriers), total_capped=False)
+    return _cheap_page(barriers, number=number, per_page=per_page, count_queryset=count_queryset)
+
+
+def _list_row(values: tuple, user, searched: bool) -> ListRow:
+    (pk, title, status, is_demo, category, level, created_at, organisations, endorsements,
+     comments, is_anonymous, author_id, organisation_name, first_name, last_name, email,
+     *headlines) = values  # fmt: skip
+    visible = permissions.identity_visible(user, is_anonymous=is_anonymous, author_id=author_id)
+    author_name = None
+    if visible and author_id is not None:
+        author_name = f"{first_name} {last_name}".strip() or email
+    return ListRow(
+        pk=pk,
+        title=title,
+        status=status,
+        is_demo=is_demo,
+        category=category,
+        level=level,
+        created_at=created_at,
+        endorsing_organisation_count=organisations,
+        endorsement_count=endorsements,
+        comment_count=comments,
+        identity_hidden=not visible,
+        organisation_name=organisation_name if visible else None,
+        author_name=author_name,
+        title_html=highlight(headlines[0]) if searched else None,
+        snippet_html=highlight(headlines[1]) if searched else None,
+    )
+
+
+def _material_labels(ids: list[int]) -> dict[int, list[str]]:
+    """Material labels (active language) of each barrier, from the cached taxonomy.
+
+    In the taxonomy's order (Material.Meta.ordering: main materials first, then
+    by `order`), as the filter lists them.
+    """
+    if not ids:
+        return {}
+    labels = taxonomy.material_labels()
+    position = {pk: index for index, pk in enumerate(labels)}
+    pairs = sorted(
+        Barrier.materials.through.objects.filter(barrier_id__in=ids).values_list(
+            "barrier_id", "material_id"
+        ),
+        key=lambda pair: position.get(pair[1], len(position)),
+    )
+    found: dict[int, list[str]] = defaultdict(list)
+    for barrier_id, material_id in pairs:
+        if material_id in labels:
+            found[barrier_id].append(labels[material_id])
+    return found
 
 
 def similar_barriers(user, title: str, *, exclude_pk: int | None = None) -> list[Barrier]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from members.permissions import coordinator_required, member_required, ministry_required
 from thementisch.comments import CommentError, CommentForm
 from thementisch.files import serve_private_file
+from thementisch.fragments import render_each
 
 from . import charts, exports, permissions, selectors, services
 from .filters import BarrierFilter
@@ -30,27 +32,46 @@ from .models import Barrier, BarrierComment, EvidenceFile
 PER_PAGE = 20
 
 
-def _filtered(request: HttpRequest) -> BarrierFilter:
-    return BarrierFilter(
-        request.GET, queryset=selectors.list_queryset(request.user), request=request
+def _filtered(request: HttpRequest, queryset: QuerySet[Barrier] | None = None) -> BarrierFilter:
+    if queryset is None:
+        queryset = selectors.list_queryset(request.user)
+    return BarrierFilter(request.GET, queryset=queryset, request=request)
+
+
+def _list_row_key(row: selectors.ListRow) -> tuple:
+    """Every value a row of the list shows (barriers/_list_row.html), for the fragment cache."""
+    return (
+        row.pk,
+        row.title,
+        row.title_html,
+        row.snippet_html,
+        row.status,
+        row.is_demo,
+        row.category,
+        row.level,
+        tuple(row.materials),
+        row.identity_hidden,
+        row.organisation_name,
+        row.author_name,
+        row.created_at.isoformat(),
+        row.endorsing_organisation_count,
+        row.endorsement_count,
+        row.comment_count,
     )
 
 
 @member_required
 def barrier_list(request: HttpRequest) -> HttpResponse:
-    filterset = _filtered(request)
-    queryset = filterset.qs
-    page = selectors.paginate(
-        queryset,
+    # Only ids are read through the filter; list_page loads the page's rows.
+    filterset = _filtered(request, permissions.visible_barriers(request.user))
+    page = selectors.list_page(
+        filterset.qs,
+        request.user,
         page=request.GET.get("page"),
         per_page=PER_PAGE,
         count_queryset=filterset.count_queryset,
+        search_text=filterset.search_text,
     )
-    page.object_list = permissions.mask_all(page.object_list, request.user)
-    for barrier in page.object_list:
-        if hasattr(barrier, "snippet"):
-            barrier.snippet_html = selectors.highlight(barrier.snippet)
-            barrier.title_html = selectors.highlight(barrier.title_headline)
     return render(
         request,
         "barriers/list.html",
@@ -58,6 +79,9 @@ def barrier_list(request: HttpRequest) -> HttpResponse:
             "filter": filterset,
             "page": page,
             "barriers": page.object_list,
+            "rows": render_each(
+                "barriers/_list_row.html", page.object_list, _list_row_key, name="barrier"
+            ),
             "search_text": filterset.search_text,
             "can_export": permissions.can_export(request.user),
             "query_string": request.GET.urlencode(),

@@ -126,8 +126,9 @@ def test_markdown_is_sanitised(member, peer):
         assert bad not in text
 
 
-@pytest.mark.parametrize("rows", [20, 2000])
-def test_list_query_count_does_not_grow(rows, member, django_assert_num_queries):
+@pytest.mark.parametrize(("rows", "count"), [(20, 0), (2000, 1)])
+@pytest.mark.parametrize("search", ["", "Hemmnis"])
+def test_list_query_count_does_not_grow(rows, count, search, member, django_assert_num_queries):
     barriers = Barrier.objects.bulk_create(
         Barrier(title=f"Hemmnis {n}", description="Text", status="published", author=member)
         for n in range(rows)
@@ -137,14 +138,20 @@ def test_list_query_count_does_not_grow(rows, member, django_assert_num_queries)
         Barrier.materials.through(barrier_id=b.pk, material_id=aluminium.pk) for b in barriers
     )
     client = client_for(member)
+    url = f"/barriers/?sort=endorsed&q={search}"
 
-    # session, user, page rows, materials of the page, bounded count, and the
-    # choices of the material, stage and regulation filters
-    with django_assert_num_queries(8):
-        response = client.get("/barriers/?sort=endorsed")
+    # session, user, page rows, materials of the page, the bounded count (none
+    # when the first page holds every match); the first time also the
+    # taxonomy labels (two) and the choices of the material, stage and
+    # regulation filters, which are then cached
+    with django_assert_num_queries(4 + count + 5):
+        client.get(url)
+    with django_assert_num_queries(4 + count):
+        response = client.get(url)
 
     assert response.status_code == 200
     assert len(response.context["barriers"]) == 20
+    assert "Hemmnis" in response.context["barriers"][0].title
 
 
 def test_list_filters_and_sorts(member, peer):
@@ -292,3 +299,38 @@ def test_ministry_sees_only_barriers_forwarded_to_it(ministry_user, coordinator,
     response = client_for(ministry_user).get("/barriers/forwarded/")
 
     assert [b.title for b in response.context["barriers"]] == ["An dieses Ministerium"]
+
+
+def test_list_filters_by_material_and_stage_without_loading_them(
+    member, peer, django_assert_num_queries
+):
+    aluminium, copper = material("aluminium"), material("kupfer")
+    sorting = stage()
+    wanted = BarrierFactory(author=peer, title="Aluminium in der Sortierung")
+    wanted.materials.add(aluminium)
+    wanted.value_chain_stages.add(sorting)
+    other = BarrierFactory(author=peer, title="Kupfer in der Sortierung")
+    other.materials.add(copper)
+    other.value_chain_stages.add(sorting)
+    client = client_for(member)
+    url = f"/barriers/?material={aluminium.pk}&stage={sorting.pk}"
+    client.get(url)
+
+    # session, user, rows, materials: the chosen ids are checked against the
+    # cached taxonomy, not loaded
+    with django_assert_num_queries(4):
+        response = client.get(url)
+
+    assert [b.title for b in response.context["barriers"]] == [wanted.title]
+    assert response.context["filter"].form.cleaned_data["material"] == aluminium.pk
+
+
+@pytest.mark.parametrize("value", ["999999", "abc", "-1"])
+def test_list_ignores_an_unknown_material(value, member, peer):
+    BarrierFactory(author=peer, title="Aluminium in der Sortierung")
+
+    response = client_for(member).get("/barriers/", {"material": value})
+
+    assert response.status_code == 200
+    assert "material" in response.context["filter"].form.errors
+    assert [b.title for b in response.context["barriers"]] == ["Aluminium in der Sortierung"]
