@@ -8,11 +8,25 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, F, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from thementisch.fragments import render_each
+from thementisch.prepared import PreparedQuery
 from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -94,6 +108,23 @@ def policy_items_for_list(user: Any) -> QuerySet[PolicyItem]:
     )
 
 
+class _Count(Subquery):
+    """A counting subquery read as the driver returns it (an int, or None): with no
+    converter after reading, a query holding it can be prepared (thementisch.prepared)."""
+
+    @cached_property
+    def convert_value(self):
+        return self._convert_value_noop
+
+
+class _CountOver(Window):
+    """A window count read as the driver returns it (see `_Count`)."""
+
+    @cached_property
+    def convert_value(self):
+        return self._convert_value_noop
+
+
 @lru_cache(maxsize=2)
 def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
     """The viewer-independent part of `policy_items_for_list`, built once a day per process.
@@ -116,7 +147,7 @@ def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
                 Subquery(next_dated.annotate(d=Min("date")).values("d")[:1]),
                 Subquery(next_in_period.annotate(d=Min("date_end")).values("d")[:1]),
             ),
-            update_count=Subquery(update_count),
+            update_count=_Count(update_count),
             last_update_on=Subquery(last_update),
         )
         .order_by(F("next_due").asc(nulls_last=True), "title", "pk")
@@ -157,23 +188,35 @@ def list_dates(
     """
     today = today or _today()
     in_scope = Q() if scope is None else Q(item__in=scope.order_by().values("pk"))
+    rows = _list_dates_queryset(today, Q(item_id__in=page_ids), in_scope, limit).annotate(
+        item_slug=F("item__slug"),
+        item_short_name=F("item__short_name"),
+        item_title=F("item__title"),
+    )
+    return _arrange_dates(list(rows), page_ids, today, limit)
+
+
+def _list_dates_queryset(
+    today: datetime.date, on_page: Q, in_scope: Q, limit: int
+) -> QuerySet[PolicyKeyDate]:
     first_dated = PolicyKeyDate.objects.filter(_dated_upcoming(today) & in_scope).order_by(
         "date", "date_end", "pk"
     )
     # Still ahead (date_end >= today) is exactly "dated upcoming or in a running period";
     # of those, a period that has begun (rough precision, start before today) is running.
-    rows = PolicyKeyDate.objects.filter(
+    return PolicyKeyDate.objects.filter(
         Q(date_end__gte=today)
         & (
-            Q(item_id__in=page_ids)
+            on_page
             | Q(pk__in=first_dated.values("pk")[:limit])
             | (Q(precision__in=ROUGH, date__lt=today) & in_scope)
         )
-    ).annotate(
-        item_slug=F("item__slug"),
-        item_short_name=F("item__short_name"),
-        item_title=F("item__title"),
-    )
+    ).order_by()
+
+
+def _arrange_dates(
+    rows: list[PolicyKeyDate], page_ids: list[int], today: datetime.date, limit: int
+) -> dict[str, Any]:
     upcoming, periods = [], []
     for row in rows:
         (upcoming if _is_dated_upcoming(row, today) else periods).append(row)
@@ -189,11 +232,15 @@ def list_dates(
 
 def material_labels_of(item_ids: list[int]) -> dict[int, list[str]]:
     """Item id → the labels of its materials (in the materials' order), one query."""
-    labels = material_labels()
-    order = {pk: position for position, pk in enumerate(labels)}
     pairs = PolicyItem.materials.through.objects.filter(policyitem_id__in=item_ids).values_list(
         "policyitem_id", "material_id"
     )
+    return _material_labels_by_item(pairs)
+
+
+def _material_labels_by_item(pairs) -> dict[int, list[str]]:
+    labels = material_labels()
+    order = {pk: position for position, pk in enumerate(labels)}
     found: dict[int, list[int]] = {}
     for item_id, material_id in pairs:
         found.setdefault(item_id, []).append(material_id)
@@ -201,6 +248,99 @@ def material_labels_of(item_ids: list[int]) -> dict[int, list[str]]:
         item_id: [labels[pk] for pk in sorted(ids, key=order.__getitem__)]
         for item_id, ids in found.items()
     }
+
+
+# /policy/ without filters is the common request. Its three reads are compiled
+# to SQL once per process, day and page (thementisch.prepared) and return the
+# same as `policy_items_for_list`, `list_dates` and `material_labels_of`;
+# filtered lists go through the ORM. The ids of a page reach the SQL as one
+# array parameter (`= ANY(%s)`) on PostgreSQL.
+_ITEM_COLUMNS = [
+    f.attname for f in PolicyItem._meta.concrete_fields if f.name in {"id", *LIST_FIELDS}
+]
+_KEY_DATE_COLUMNS = [f.attname for f in PolicyKeyDate._meta.concrete_fields]
+
+
+def _among(column: str, lookup: str, ids: Any) -> Q:
+    """`column` is one of `ids` (a list), as one parameter on PostgreSQL.
+
+    `column` is a constant of this module (never input); the ids are a parameter.
+    """
+    if connection.vendor == "postgresql":
+        sql = f"{column} = ANY(%s)"
+        return Q(RawSQL(sql, (ids,), output_field=BooleanField()))  # noqa: S611
+    return Q(**{f"{lookup}__in": ids})
+
+
+@lru_cache(maxsize=32)
+def _unfiltered_page_query(today: datetime.date, offset: int, size: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda user_id: (
+            _items_for_list_on(today)
+            .annotate(
+                is_followed=Exists(
+                    PolicyFollow.objects.filter(item=OuterRef("pk"), user_id=user_id)
+                ),
+                total=_CountOver(Count("pk")),
+            )
+            .values_list(*_ITEM_COLUMNS, "is_followed", "update_count", "last_update_on", "total")[
+                offset : offset + size
+            ]
+        )
+    )
+
+
+@lru_cache(maxsize=2)
+def _unfiltered_dates_query(today: datetime.date, limit: int) -> PreparedQuery:
+    return PreparedQuery(
+        lambda page_ids: _list_dates_queryset(
+            today, _among('"policy_policykeydate"."item_id"', "item_id", page_ids), Q(), limit
+        ).values_list(*_KEY_DATE_COLUMNS, "item__slug", "item__short_name", "item__title")
+    )
+
+
+_UNFILTERED_MATERIALS = PreparedQuery(
+    lambda page_ids: PolicyItem.materials.through.objects.filter(
+        _among('"policy_policyitem_materials"."policyitem_id"', "policyitem_id", page_ids)
+    ).values_list("policyitem_id", "material_id")
+)
+
+
+def unfiltered_list_page(
+    user: Any, number: int, size: int, *, limit: int = 10
+) -> tuple[int, list[PolicyItem], dict[str, Any]] | None:
+    """Page `number` of /policy/ without filters: (items in all, the page's items, their
+    dates as `list_dates` gives them), in three queries; None if the page is empty
+    (a number past the end).
+
+    The items are as `policy_items_for_list` annotates them, each with its
+    `next_date` and `material_labels`.
+    """
+    today = _today()
+    query = _unfiltered_page_query(today, (number - 1) * size, size)
+    rows = query.rows(getattr(user, "pk", None) or 0)
+    if not rows and number > 1:
+        return None
+    count = len(_ITEM_COLUMNS)
+    items = []
+    for row in rows:
+        item = PolicyItem.from_db(query.using, _ITEM_COLUMNS, row[:count])
+        item.is_followed, item.update_count, item.last_update_on = row[count : count + 3]
+        items.append(item)
+    page_ids = [item.pk for item in items]
+    dates_query = _unfiltered_dates_query(today, limit)
+    key_dates = []
+    count = len(_KEY_DATE_COLUMNS)
+    for row in dates_query.rows(page_ids):
+        key_date = PolicyKeyDate.from_db(dates_query.using, _KEY_DATE_COLUMNS, row[:count])
+        key_date.item_slug, key_date.item_short_name, key_date.item_title = row[count:]
+        key_dates.append(key_date)
+    dates = _arrange_dates(key_dates, page_ids, today, limit)
+    materials = _material_labels_by_item(_UNFILTERED_MATERIALS.rows(page_ids))
+    for item in items:
+        item.next_date = dates["next"].get(item.pk)
+        item.material_labels = materials.get(item.pk, [])
+    return (rows[0][-1] if rows else 0), items, dates
 
 
 def next_key_date(key_dates: list[PolicyKeyDate]) -> PolicyKeyDate | None:

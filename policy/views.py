@@ -33,23 +33,21 @@ LIST_PAGE_SIZE = 20
 @member_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """`/policy/`: filters, search, the list and a timeline of upcoming dates."""
-    queryset = selectors.policy_items_for_list(request.user)
-    if request.GET:
-        policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
-        items = policy_filter.qs
-    else:  # the form is built only when its cached markup is missing
+    number = _unfiltered_page_number(request)
+    listing = number and selectors.unfiltered_list_page(request.user, number, LIST_PAGE_SIZE)
+    if listing:  # no filters (the common request): prepared queries, the form built lazily
+        total, page_items, dates = listing
         policy_filter = SimpleLazyObject(
-            lambda: PolicyFilter(None, queryset=queryset, request=request)
+            lambda: PolicyFilter(
+                None, queryset=selectors.policy_items_for_list(request.user), request=request
+            )
         )
-        items = queryset
-    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_items = list(page.object_list)
-    page_ids = [item.pk for item in page_items]
-    dates = selectors.list_dates(page_ids, items if request.GET else None)
-    materials = selectors.material_labels_of(page_ids)
-    for item in page_items:
-        item.next_date = dates["next"].get(item.pk)
-        item.material_labels = materials.get(item.pk, [])
+        paginator = Paginator((), LIST_PAGE_SIZE)
+        paginator.count = total  # known from the page's query
+        page = paginator.page(number) if total else paginator.get_page(1)
+        page.object_list = page_items
+    else:
+        policy_filter, page, page_items, dates = _filtered_list(request)
     return render(
         request,
         "policy/list.html",
@@ -68,6 +66,32 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "filtered": bool(set(request.GET) - {"page"}),
         },
     )
+
+
+def _unfiltered_page_number(request: HttpRequest) -> int | None:
+    """The page asked for when the list is not filtered (and the number is plain), else None."""
+    if not request.GET:
+        return 1
+    page = request.GET.get("page", "")
+    if len(request.GET) == 1 and page.isdigit() and 1 <= int(page) <= 1000:
+        return int(page)
+    return None
+
+
+def _filtered_list(request: HttpRequest) -> tuple:
+    """The filter, page, its items and dates of a filtered list (or an odd page number)."""
+    queryset = selectors.policy_items_for_list(request.user)
+    policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
+    items = policy_filter.qs
+    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_items = list(page.object_list)
+    page_ids = [item.pk for item in page_items]
+    dates = selectors.list_dates(page_ids, items)
+    materials = selectors.material_labels_of(page_ids)
+    for item in page_items:
+        item.next_date = dates["next"].get(item.pk)
+        item.material_labels = materials.get(item.pk, [])
+    return policy_filter, page, page_items, dates
 
 
 def _next_date_key(key_date) -> tuple | None:
