@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -55,14 +56,14 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "filter": policy_filter,
             "page": page,
             "items": page_items,
-            "rows": render_each("policy/_item_row.html", page_items, _row_key),
-            "timeline": {"dated": dates["dated"], "open": dates["open"]},
-            "timeline_rows": render_each(
-                "policy/_timeline_date.html", dates["dated"], _date_key, name="key_date"
-            ),
-            "open_rows": render_each(
-                "policy/_timeline_period.html", dates["open"], _date_key, name="key_date"
-            ),
+            "rows": _joined(render_each("policy/_item_row.html", page_items, _row_key)),
+            # The timeline is one fragment, kept by every date it shows.
+            "timeline": render_each(
+                "policy/_timeline.html",
+                [{"dated": dates["dated"], "open": dates["open"]}],
+                _timeline_key,
+                name="timeline",
+            )[0],
             "filtered": bool(set(request.GET) - {"page"}),
         },
     )
@@ -126,6 +127,18 @@ def _row_key(item) -> tuple:
         item.last_update_on,
         tuple(item.material_labels),
         _next_date_key(item.next_date),
+    )
+
+
+def _joined(rows: list[SafeString]) -> SafeString:
+    return mark_safe("\n    ".join(rows))  # rendered by our templates
+
+
+def _timeline_key(timeline: dict) -> tuple:
+    """Every date of the timeline and of the running periods, as each entry shows it."""
+    return (
+        tuple(_date_key(key_date) for key_date in timeline["dated"]),
+        tuple(_date_key(key_date) for key_date in timeline["open"]),
     )
 
 
