@@ -12,8 +12,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Count,
+    DateField,
     Exists,
     F,
+    Func,
     Min,
     Model,
     OuterRef,
@@ -135,11 +137,11 @@ def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
     Building these expressions costs more Python than running the query;
     the cached queryset is never evaluated, every caller gets a clone.
     """
-    updates = PolicyUpdate.objects.filter(item=OuterRef("pk"))
-    update_count = (
-        updates.order_by().values("item").annotate(n=Count("pk")).values("n")[:1]
-    )  # a correlated count: no join that would multiply other annotations
-    last_update = updates.order_by("-date").values("date")[:1]
+    # Correlated aggregates without GROUP BY (no join that would multiply other
+    # annotations): PostgreSQL answers each from the item_id index.
+    updates = PolicyUpdate.objects.filter(item=OuterRef("pk")).order_by()
+    update_count = updates.annotate(n=Func("pk", function="COUNT")).values("n")
+    last_update = updates.annotate(d=Func("date", function="MAX")).values("d")
     key_dates = PolicyKeyDate.objects.filter(item=OuterRef("pk")).order_by()
     next_dated = key_dates.filter(_dated_upcoming(today)).values("item")
     next_in_period = key_dates.filter(_open_period(today)).values("item")
@@ -151,7 +153,7 @@ def _items_for_list_on(today: datetime.date) -> QuerySet[PolicyItem]:
                 Subquery(next_in_period.annotate(d=Min("date_end")).values("d")[:1]),
             ),
             update_count=_Count(update_count),
-            last_update_on=Subquery(last_update),
+            last_update_on=Subquery(last_update, output_field=DateField()),
         )
         .order_by(F("next_due").asc(nulls_last=True), "title", "pk")
     )
