@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -56,7 +56,11 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "filter": policy_filter,
             "page": page,
             "items": page_items,
-            "rows": _joined(render_each("policy/_item_row.html", page_items, _row_key)),
+            # The page's rows as one fragment, kept by every row's key (each row from
+            # its own fragment when that is missing).
+            "rows": render_each(
+                "policy/_item_rows.html", [_PageRows(page_items)], _page_rows_key, name="listing"
+            )[0],
             # The timeline is one fragment, kept by every date it shows.
             "timeline": render_each(
                 "policy/_timeline.html",
@@ -130,8 +134,21 @@ def _row_key(item) -> tuple:
     )
 
 
-def _joined(rows: list[SafeString]) -> SafeString:
-    return mark_safe("\n    ".join(rows))  # rendered by our templates
+class _PageRows:
+    """The rows of a page of /policy/; `rows` renders them (only when the page's fragment
+    is missing)."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+    @cached_property
+    def rows(self) -> SafeString:
+        rows = render_each("policy/_item_row.html", self.items, _row_key)
+        return mark_safe("\n    ".join(rows))  # rendered by our templates
+
+
+def _page_rows_key(page: _PageRows) -> tuple:
+    return tuple(_row_key(item) for item in page.items)
 
 
 def _timeline_key(timeline: dict) -> tuple:
