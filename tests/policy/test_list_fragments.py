@@ -230,3 +230,18 @@ def test_timeline_block_counts_the_running_periods(item, member_client):
     PolicyKeyDateFactory(item=item, date=datetime.date(this_year, 1, 1), precision="year")
 
     assert "2 weitere Termine im laufenden Zeitraum" in _timeline(member_client)
+
+
+def test_page_of_rows_shows_a_change_to_any_of_its_rows(item, member_client):
+    """The rows of a page are one fragment too: its key holds every row's key."""
+    other = PolicyItemFactory(short_name="ESPR", title="Ökodesign-Verordnung")
+    PolicyKeyDateFactory(item=other, date=days(90), label="Delegierter Rechtsakt")
+    assert ">ESPR</a>" in _list(member_client)
+
+    PolicyItem.objects.filter(pk=other.pk).update(short_name="ESPR 2")
+    html = _list(member_client)
+    assert ">ESPR 2</a>" in html
+    assert ">CBAM</a>" in html
+
+    PolicyUpdateFactory(item=other, date=datetime.date(2026, 2, 3))
+    assert "1 Update, zuletzt am 03.02.2026" in _list(member_client)
