@@ -331,6 +331,12 @@ def _instance(model: type[Model], columns: list[str], values: tuple, using: str)
     return instance
 
 
+def _set_item(instance: Model, item: PolicyItem) -> None:
+    """`instance.item = item` for a row read with its `item_id`: the item is cached as
+    the descriptor caches it."""
+    instance._state.fields_cache["item"] = item
+
+
 def unfiltered_list_page(
     user: Any, number: int, size: int, *, limit: int = 10
 ) -> tuple[int, list[PolicyItem], dict[str, Any]] | None:
@@ -538,13 +544,13 @@ def send_dashboard_dates_and_updates(
             update_rows = updates_cursor.fetchall()
         dates, updates = [], []
         for row in date_rows:
-            key_date = PolicyKeyDate.from_db(alias, DASHBOARD_DATE_FIELDS, row[:7])
-            key_date.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[7:-1])
+            key_date = _instance(PolicyKeyDate, DASHBOARD_DATE_FIELDS, row[:7], alias)
+            _set_item(key_date, _instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[7:-1], alias))
             key_date.followed = row[-1]
             dates.append(key_date)
         for row in update_rows:
-            update = PolicyUpdate.from_db(alias, DASHBOARD_UPDATE_FIELDS, row[:4])
-            update.item = PolicyItem.from_db(alias, DASHBOARD_ITEM_FIELDS, row[4:])
+            update = _instance(PolicyUpdate, DASHBOARD_UPDATE_FIELDS, row[:4], alias)
+            _set_item(update, _instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[4:], alias))
             updates.append(update)
         return dates, updates
 
