@@ -10,7 +10,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.functional import SimpleLazyObject
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -33,23 +34,21 @@ LIST_PAGE_SIZE = 20
 @member_required
 def item_list(request: HttpRequest) -> HttpResponse:
     """`/policy/`: filters, search, the list and a timeline of upcoming dates."""
-    queryset = selectors.policy_items_for_list(request.user)
-    if request.GET:
-        policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
-        items = policy_filter.qs
-    else:  # the form is built only when its cached markup is missing
+    number = _unfiltered_page_number(request)
+    listing = number and selectors.unfiltered_list_page(request.user, number, LIST_PAGE_SIZE)
+    if listing:  # no filters (the common request): prepared queries, the form built lazily
+        total, page_items, dates = listing
         policy_filter = SimpleLazyObject(
-            lambda: PolicyFilter(None, queryset=queryset, request=request)
+            lambda: PolicyFilter(
+                None, queryset=selectors.policy_items_for_list(request.user), request=request
+            )
         )
-        items = queryset
-    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_items = list(page.object_list)
-    page_ids = [item.pk for item in page_items]
-    dates = selectors.list_dates(page_ids, items if request.GET else None)
-    materials = selectors.material_labels_of(page_ids)
-    for item in page_items:
-        item.next_date = dates["next"].get(item.pk)
-        item.material_labels = materials.get(item.pk, [])
+        paginator = Paginator((), LIST_PAGE_SIZE)
+        paginator.count = total  # known from the page's query
+        page = paginator.page(number) if total else paginator.get_page(1)
+        page.object_list = page_items
+    else:
+        policy_filter, page, page_items, dates = _filtered_list(request)
     return render(
         request,
         "policy/list.html",
@@ -57,17 +56,47 @@ def item_list(request: HttpRequest) -> HttpResponse:
             "filter": policy_filter,
             "page": page,
             "items": page_items,
-            "rows": render_each("policy/_item_row.html", page_items, _row_key),
-            "timeline": {"dated": dates["dated"], "open": dates["open"]},
-            "timeline_rows": render_each(
-                "policy/_timeline_date.html", dates["dated"], _date_key, name="key_date"
-            ),
-            "open_rows": render_each(
-                "policy/_timeline_period.html", dates["open"], _date_key, name="key_date"
-            ),
+            # The page's rows as one fragment, kept by every row's key (each row from
+            # its own fragment when that is missing).
+            "rows": render_each(
+                "policy/_item_rows.html", [_PageRows(page_items)], _page_rows_key, name="listing"
+            )[0],
+            # The timeline is one fragment, kept by every date it shows.
+            "timeline": render_each(
+                "policy/_timeline.html",
+                [{"dated": dates["dated"], "open": dates["open"]}],
+                _timeline_key,
+                name="timeline",
+            )[0],
             "filtered": bool(set(request.GET) - {"page"}),
         },
     )
+
+
+def _unfiltered_page_number(request: HttpRequest) -> int | None:
+    """The page asked for when the list is not filtered (and the number is plain), else None."""
+    if not request.GET:
+        return 1
+    page = request.GET.get("page", "")
+    if len(request.GET) == 1 and page.isdigit() and 1 <= int(page) <= 1000:
+        return int(page)
+    return None
+
+
+def _filtered_list(request: HttpRequest) -> tuple:
+    """The filter, page, its items and dates of a filtered list (or an odd page number)."""
+    queryset = selectors.policy_items_for_list(request.user)
+    policy_filter = PolicyFilter(request.GET, queryset=queryset, request=request)
+    items = policy_filter.qs
+    page = Paginator(items, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_items = list(page.object_list)
+    page_ids = [item.pk for item in page_items]
+    dates = selectors.list_dates(page_ids, items)
+    materials = selectors.material_labels_of(page_ids)
+    for item in page_items:
+        item.next_date = dates["next"].get(item.pk)
+        item.material_labels = materials.get(item.pk, [])
+    return policy_filter, page, page_items, dates
 
 
 def _next_date_key(key_date) -> tuple | None:
@@ -102,6 +131,31 @@ def _row_key(item) -> tuple:
         item.last_update_on,
         tuple(item.material_labels),
         _next_date_key(item.next_date),
+    )
+
+
+class _PageRows:
+    """The rows of a page of /policy/; `rows` renders them (only when the page's fragment
+    is missing)."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+    @cached_property
+    def rows(self) -> SafeString:
+        rows = render_each("policy/_item_row.html", self.items, _row_key)
+        return mark_safe("\n    ".join(rows))  # rendered by our templates
+
+
+def _page_rows_key(page: _PageRows) -> tuple:
+    return tuple(_row_key(item) for item in page.items)
+
+
+def _timeline_key(timeline: dict) -> tuple:
+    """Every date of the timeline and of the running periods, as each entry shows it."""
+    return (
+        tuple(_date_key(key_date) for key_date in timeline["dated"]),
+        tuple(_date_key(key_date) for key_date in timeline["open"]),
     )
 
 

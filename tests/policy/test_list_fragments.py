@@ -176,3 +176,72 @@ def test_filtered_timeline_shows_only_dates_of_the_filtered_items(item, member_c
     assert "Landesplan beschlossen" not in html
     assert "Zertifikatverkauf startet" in html
     assert PolicyKeyDate.objects.count() == 2
+
+
+def _timeline(client) -> str:
+    return _list(client).split('id="timeline-heading"')[1].split('id="subscribe-heading"')[0]
+
+
+@pytest.mark.parametrize(
+    ("change", "shown"),
+    [
+        ({"kind": PolicyKeyDate.Kind.DEADLINE}, '<span class="small">Frist</span>'),
+        ({"label": "Zertifikate ab jetzt"}, ">Zertifikate ab jetzt</span>"),
+        ({"needs_review": True}, "(nicht bestätigt)"),
+        ({"date": days(41)}, f"{days(41).day}. "),
+    ],
+)
+def test_timeline_block_shows_each_changed_date_value(item, member_client, change, shown):
+    """The timeline is one fragment: a change to any date it shows is a new key."""
+    key_date = item.key_dates.get()
+    assert shown not in _timeline(member_client)
+
+    for field, value in change.items():
+        setattr(key_date, field, value)
+    key_date.save()
+
+    assert shown in _timeline(member_client)
+
+
+def test_timeline_block_shows_a_changed_address_and_title(item, member_client):
+    _timeline(member_client)
+
+    PolicyItem.objects.filter(pk=item.pk).update(slug="cbam-2", short_name="")
+
+    timeline = _timeline(member_client)
+    assert 'href="/policy/cbam-2/">Grenzausgleichsmechanismus</a>' in timeline
+
+
+def test_timeline_block_in_english_shows_the_english_label(item, member, member_client):
+    member.language = "en"
+    member.save()
+    assert 'lang="de">Zertifikatverkauf startet' in _timeline(member_client)
+
+    PolicyKeyDate.objects.filter(item=item).update(label_en="Certificate sales start")
+
+    assert ">Certificate sales start</span>" in _timeline(member_client)
+
+
+def test_timeline_block_counts_the_running_periods(item, member_client):
+    this_year = timezone.localdate().year
+    PolicyKeyDateFactory(item=item, date=datetime.date(this_year, 1, 1), precision="year")
+    assert "1 weiterer Termin im laufenden Zeitraum" in _timeline(member_client)
+
+    PolicyKeyDateFactory(item=item, date=datetime.date(this_year, 1, 1), precision="year")
+
+    assert "2 weitere Termine im laufenden Zeitraum" in _timeline(member_client)
+
+
+def test_page_of_rows_shows_a_change_to_any_of_its_rows(item, member_client):
+    """The rows of a page are one fragment too: its key holds every row's key."""
+    other = PolicyItemFactory(short_name="ESPR", title="Ökodesign-Verordnung")
+    PolicyKeyDateFactory(item=other, date=days(90), label="Delegierter Rechtsakt")
+    assert ">ESPR</a>" in _list(member_client)
+
+    PolicyItem.objects.filter(pk=other.pk).update(short_name="ESPR 2")
+    html = _list(member_client)
+    assert ">ESPR 2</a>" in html
+    assert ">CBAM</a>" in html
+
+    PolicyUpdateFactory(item=other, date=datetime.date(2026, 2, 3))
+    assert "1 Update, zuletzt am 03.02.2026" in _list(member_client)
