@@ -197,7 +197,13 @@ def list_page(
     if kept is None:
         rows, count, searched = _querysets(selection_, user, number=number, per_page=per_page)
         return selectors.page_of_rows(
-            list(rows), user, number=number, per_page=per_page, searched=searched, count=count.count
+            list(rows),
+            user,
+            number=number,
+            per_page=per_page,
+            searched=searched,
+            search_text=selectors._clean_search_text(selection_.search_text),
+            count=count.count,
         )
     rows_sql, count_sql, searched = kept
     arguments = _arguments(selection_, user)
@@ -207,5 +213,6 @@ def list_page(
         number=number,
         per_page=per_page,
         searched=searched,
+        search_text=selectors._clean_search_text(selection_.search_text),
         count=lambda: _run(connection, count_sql, arguments)[0][0],
     )

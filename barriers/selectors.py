@@ -35,7 +35,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Greatest, RowNumber, TruncMonth
+from django.db.models.functions import MD5, Greatest, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -202,6 +202,25 @@ def paginate(
     return _cheap_page(rows, number=number, per_page=per_page, count_queryset=base)
 
 
+class _Headlines:
+    """The highlighted title and description snippet of a page's search results,
+    read with one query when the first row that is not cached is rendered."""
+
+    def __init__(self, ids: list[int], text: str) -> None:
+        self.ids, self.text = ids, text
+        self.found: dict[int, tuple[SafeString, SafeString]] | None = None
+
+    def of(self, pk: int) -> tuple[SafeString | None, SafeString | None]:
+        if self.found is None:
+            rows = (
+                Barrier.objects.filter(pk__in=self.ids)
+                .annotate(**_search_annotations(search_query(self.text)))
+                .values_list("pk", "title_headline", "snippet")
+            )
+            self.found = {pk: (highlight(title), highlight(snippet)) for pk, title, snippet in rows}
+        return self.found.get(pk, (None, None))
+
+
 @dataclass(eq=False)
 class ListRow:
     """A row of `/barriers/`: plain values, the submitter already masked for the viewer."""
@@ -220,11 +239,22 @@ class ListRow:
     organisation_name: str | None  # None when hidden or none given
     author_name: str | None  # full name or email; None when hidden or the account is gone
     materials: list[str] = field(default_factory=list)
-    title_html: SafeString | None = None
-    snippet_html: SafeString | None = None
+    # With a search: its text and the description's hash, which decide the
+    # highlighted headlines (with the title); those are read only when shown.
+    search_text: str = ""
+    description_hash: str | None = None
+    headlines: _Headlines | None = None
 
     def get_absolute_url(self) -> str:
         return reverse("barriers:detail", args=[self.pk])
+
+    @property
+    def title_html(self) -> SafeString | None:
+        return self.headlines.of(self.pk)[0] if self.headlines else None
+
+    @property
+    def snippet_html(self) -> SafeString | None:
+        return self.headlines.of(self.pk)[1] if self.headlines else None
 
     # Labels in the active language, for the row template (rendered only on a cache miss).
     def get_status_display(self) -> str:
@@ -268,9 +298,9 @@ def list_querysets(
     the rows and the bounded count (`COUNT(*)` over the `count` queryset).
 
     With a search, the database ranks and slices the ids first, then reads
-    the page's rows and computes the highlighted headlines for them only
-    (joining and sorting every match with its headlines took 20 ms at
-    20,000 barriers).
+    the page's rows with a hash of their description: the highlighted
+    headlines are read only for rows not in the fragment cache (see
+    `ListRow.title_html`).
     """
     text = _clean_search_text(search_text)
     postgres = uses_postgres()
@@ -288,9 +318,13 @@ def list_querysets(
         ids = queryset.values("pk")[offset : offset + limit]
         rows = (
             Barrier.objects.filter(pk__in=ids)
-            .annotate(**annotations, **_search_annotations(search_query(text)))
+            .annotate(
+                **annotations,
+                rank=SearchRank(F("search_vector"), search_query(text)),  # for the order
+                description_hash=MD5("description"),
+            )
             .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
-            .values_list(*columns, "title_headline", "snippet")
+            .values_list(*columns, "description_hash")
         )
     else:
         rows = queryset.annotate(**annotations).values_list(*columns)[offset : offset + limit]
@@ -318,7 +352,13 @@ def list_page(
         limit=per_page + 1,
     )
     return page_of_rows(
-        list(rows), user, number=number, per_page=per_page, searched=searched, count=count.count
+        list(rows),
+        user,
+        number=number,
+        per_page=per_page,
+        searched=searched,
+        search_text=_clean_search_text(search_text),
+        count=count.count,
     )
 
 
@@ -329,12 +369,17 @@ def page_of_rows(
     number: int,
     per_page: int,
     searched: bool,
+    search_text: str = "",
     count: Callable[[], int],
 ) -> CheapPage:
     """A CheapPage of ListRows from the rows of `list_querysets` (`count` runs
     the bounded count; left out when the first page holds every match)."""
     with_materials = uses_postgres()
-    barriers = [_list_row(values, user, searched, with_materials) for values in rows]
+    barriers = [_list_row(values, user, with_materials) for values in rows]
+    if searched:
+        headlines = _Headlines([row.pk for row in barriers], search_text)
+        for row in barriers:
+            row.search_text, row.headlines = search_text, headlines
     if not with_materials:
         materials = _material_labels([row.pk for row in barriers])
         for row in barriers:
@@ -354,7 +399,7 @@ def page_of_rows(
     )
 
 
-def _list_row(values: tuple, user, searched: bool, with_materials: bool = False) -> ListRow:
+def _list_row(values: tuple, user, with_materials: bool = False) -> ListRow:
     (pk, title, status, is_demo, category, level, created_at, organisations, endorsements,
      comments, is_anonymous, author_id, organisation_name, first_name, last_name, email,
      *extra) = values  # fmt: skip
@@ -378,8 +423,7 @@ def _list_row(values: tuple, user, searched: bool, with_materials: bool = False)
         organisation_name=organisation_name if visible else None,
         author_name=author_name,
         materials=material_ids or [],
-        title_html=highlight(extra[0]) if searched else None,
-        snippet_html=highlight(extra[1]) if searched else None,
+        description_hash=extra[0] if extra else None,
     )
 
 

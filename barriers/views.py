@@ -44,8 +44,9 @@ def _list_row_key(row: selectors.ListRow) -> tuple:
     return (
         row.pk,
         row.title,
-        row.title_html,
-        row.snippet_html,
+        # the highlighted title and snippet follow from these and the title
+        row.search_text,
+        row.description_hash,
         row.status,
         row.is_demo,
         row.category,
