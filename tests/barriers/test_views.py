@@ -337,3 +337,12 @@ def test_list_ignores_an_unknown_material(value, member, peer):
     assert response.status_code == 200
     assert "material" in response.context["filter"].form.errors
     assert [b.title for b in response.context["barriers"]] == ["Aluminium in der Sortierung"]
+
+
+def test_list_heading_links_follow_the_viewers_export_right(member, coordinator):
+    # The heading and the filter form are cached per query string: the links
+    # only some roles get must not be served to the others.
+    url = "/barriers/?category=technisch"
+    assert 'href="/barriers/forwarded/"' not in client_for(member).get(url).content.decode()
+    assert 'href="/barriers/forwarded/"' in client_for(coordinator).get(url).content.decode()
+    assert 'href="/barriers/forwarded/"' not in client_for(member).get(url).content.decode()
