@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -34,7 +35,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import Greatest, RowNumber, TruncMonth
+from django.db.models.functions import MD5, Greatest, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -201,6 +202,25 @@ def paginate(
     return _cheap_page(rows, number=number, per_page=per_page, count_queryset=base)
 
 
+class _Headlines:
+    """The highlighted title and description snippet of a page's search results,
+    read with one query when the first row that is not cached is rendered."""
+
+    def __init__(self, ids: list[int], text: str) -> None:
+        self.ids, self.text = ids, text
+        self.found: dict[int, tuple[SafeString, SafeString]] | None = None
+
+    def of(self, pk: int) -> tuple[SafeString | None, SafeString | None]:
+        if self.found is None:
+            rows = (
+                Barrier.objects.filter(pk__in=self.ids)
+                .annotate(**_search_annotations(search_query(self.text)))
+                .values_list("pk", "title_headline", "snippet")
+            )
+            self.found = {pk: (highlight(title), highlight(snippet)) for pk, title, snippet in rows}
+        return self.found.get(pk, (None, None))
+
+
 @dataclass(eq=False)
 class ListRow:
     """A row of `/barriers/`: plain values, the submitter already masked for the viewer."""
@@ -219,11 +239,22 @@ class ListRow:
     organisation_name: str | None  # None when hidden or none given
     author_name: str | None  # full name or email; None when hidden or the account is gone
     materials: list[str] = field(default_factory=list)
-    title_html: SafeString | None = None
-    snippet_html: SafeString | None = None
+    # With a search: its text and the description's hash, which decide the
+    # highlighted headlines (with the title); those are read only when shown.
+    search_text: str = ""
+    description_hash: str | None = None
+    headlines: _Headlines | None = None
 
     def get_absolute_url(self) -> str:
         return reverse("barriers:detail", args=[self.pk])
+
+    @property
+    def title_html(self) -> SafeString | None:
+        return self.headlines.of(self.pk)[0] if self.headlines else None
+
+    @property
+    def snippet_html(self) -> SafeString | None:
+        return self.headlines.of(self.pk)[1] if self.headlines else None
 
     # Labels in the active language, for the row template (rendered only on a cache miss).
     def get_status_display(self) -> str:
@@ -251,6 +282,56 @@ LIST_ROW_VALUES = (
 )  # fmt: skip
 
 
+def list_querysets(
+    queryset: QuerySet[Barrier],
+    *,
+    count_queryset: QuerySet[Barrier],
+    search_text: str = "",
+    offset: int,
+    limit: int,
+) -> tuple[QuerySet, QuerySet, bool]:
+    """The reads of one page of `/barriers/`: (rows, count, searched).
+
+    `queryset` is filtered and ordered (BarrierFilter.qs); only the columns a
+    row shows are read, never the search vector. On PostgreSQL each row also
+    carries its material ids (an array subquery), so a page is two queries:
+    the rows and the bounded count (`COUNT(*)` over the `count` queryset).
+
+    With a search, the database ranks and slices the ids first, then reads
+    the page's rows with a hash of their description: the highlighted
+    headlines are read only for rows not in the fragment cache (see
+    `ListRow.title_html`).
+    """
+    text = _clean_search_text(search_text)
+    postgres = uses_postgres()
+    searched = bool(text) and postgres
+    columns: list[Any] = list(LIST_ROW_VALUES)
+    annotations: dict[str, Any] = {}
+    if postgres:
+        annotations["material_ids"] = ArraySubquery(
+            Barrier.materials.through.objects.filter(barrier_id=OuterRef("pk"))
+            .order_by()
+            .values("material_id")
+        )
+        columns.append("material_ids")
+    if searched:
+        ids = queryset.values("pk")[offset : offset + limit]
+        rows = (
+            Barrier.objects.filter(pk__in=ids)
+            .annotate(
+                **annotations,
+                rank=SearchRank(F("search_vector"), search_query(text)),  # for the order
+                description_hash=MD5("description"),
+            )
+            .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
+            .values_list(*columns, "description_hash")
+        )
+    else:
+        rows = queryset.annotate(**annotations).values_list(*columns)[offset : offset + limit]
+    count = count_queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+    return rows, count, searched
+
+
 def list_page(
     queryset: QuerySet[Barrier],
     user,
@@ -260,46 +341,69 @@ def list_page(
     count_queryset: QuerySet[Barrier],
     search_text: str = "",
 ) -> CheapPage:
-    """One page of `/barriers/` as ListRow values, masked for `user`.
-
-    `queryset` is filtered and ordered (BarrierFilter.qs); only the columns a
-    row shows are read, never the search vector. Three queries: the rows,
-    their materials and the bounded count (left out when the first page
-    holds every match).
-
-    With a search, the database ranks and slices the ids first, then reads
-    the page's rows and computes the highlighted headlines for them only
-    (joining and sorting every match with its headlines took 20 ms at
-    20,000 barriers).
-    """
+    """One page of `/barriers/` as ListRow values, masked for `user` (see
+    `list_querysets`; `barriers.listing` runs the same reads compiled once)."""
     number = _page_number(page)
-    offset = (number - 1) * per_page
-    text = _clean_search_text(search_text)
-    searched = bool(text) and uses_postgres()
+    rows, count, searched = list_querysets(
+        queryset,
+        count_queryset=count_queryset,
+        search_text=search_text,
+        offset=(number - 1) * per_page,
+        limit=per_page + 1,
+    )
+    return page_of_rows(
+        list(rows),
+        user,
+        number=number,
+        per_page=per_page,
+        searched=searched,
+        search_text=_clean_search_text(search_text),
+        count=count.count,
+    )
+
+
+def page_of_rows(
+    rows: list[tuple],
+    user,
+    *,
+    number: int,
+    per_page: int,
+    searched: bool,
+    search_text: str = "",
+    count: Callable[[], int],
+) -> CheapPage:
+    """A CheapPage of ListRows from the rows of `list_querysets` (`count` runs
+    the bounded count; left out when the first page holds every match)."""
+    with_materials = uses_postgres()
+    barriers = [_list_row(values, user, with_materials) for values in rows]
     if searched:
-        ids = queryset.values("pk")[offset : offset + per_page + 1]
-        rows = (
-            Barrier.objects.filter(pk__in=ids)
-            .annotate(**_search_annotations(search_query(text)))
-            .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
-            .values_list(*LIST_ROW_VALUES, "title_headline", "snippet")
-        )
-    else:
-        rows = queryset.values_list(*LIST_ROW_VALUES)[offset : offset + per_page + 1]
-    barriers = [_list_row(values, user, searched) for values in rows]
-    materials = _material_labels([row.pk for row in barriers])
-    for row in barriers:
-        row.materials = materials.get(row.pk, [])
+        headlines = _Headlines([row.pk for row in barriers], search_text)
+        for row in barriers:
+            row.search_text, row.headlines = search_text, headlines
+    if not with_materials:
+        materials = _material_labels([row.pk for row in barriers])
+        for row in barriers:
+            row.materials = materials.get(row.pk, [])
+    elif barriers:
+        _label_materials(barriers)
     if number == 1 and len(barriers) <= per_page:
         # The first page holds every match: no count needed.
         return CheapPage(barriers, number, has_next=False, total=len(barriers), total_capped=False)
-    return _cheap_page(barriers, number=number, per_page=per_page, count_queryset=count_queryset)
+    total = count()
+    return CheapPage(
+        object_list=barriers[:per_page],
+        number=number,
+        has_next=len(barriers) > per_page,
+        total=min(total, COUNT_LIMIT),
+        total_capped=total > COUNT_LIMIT,
+    )
 
 
-def _list_row(values: tuple, user, searched: bool) -> ListRow:
+def _list_row(values: tuple, user, with_materials: bool = False) -> ListRow:
     (pk, title, status, is_demo, category, level, created_at, organisations, endorsements,
      comments, is_anonymous, author_id, organisation_name, first_name, last_name, email,
-     *headlines) = values  # fmt: skip
+     *extra) = values  # fmt: skip
+    material_ids = extra.pop(0) if with_materials else ()
     visible = permissions.identity_visible(user, is_anonymous=is_anonymous, author_id=author_id)
     author_name = None
     if visible and author_id is not None:
@@ -318,9 +422,22 @@ def _list_row(values: tuple, user, searched: bool) -> ListRow:
         identity_hidden=not visible,
         organisation_name=organisation_name if visible else None,
         author_name=author_name,
-        title_html=highlight(headlines[0]) if searched else None,
-        snippet_html=highlight(headlines[1]) if searched else None,
+        materials=material_ids or [],
+        description_hash=extra[0] if extra else None,
     )
+
+
+def _label_materials(rows: list[ListRow]) -> None:
+    """Replace each row's material ids by their labels (active language), in the
+    taxonomy's order (Material.Meta.ordering), from the cached taxonomy."""
+    labels = taxonomy.material_labels()
+    position = {pk: index for index, pk in enumerate(labels)}
+    last = len(position)
+    for row in rows:
+        ids = row.materials
+        if len(ids) > 1:
+            ids = sorted(ids, key=lambda pk: position.get(pk, last))
+        row.materials = [labels[pk] for pk in ids if pk in labels]
 
 
 def _material_labels(ids: list[int]) -> dict[int, list[str]]:

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from thementisch.comments import CommentError, CommentForm
 from thementisch.files import serve_private_file
 from thementisch.fragments import render_each
 
-from . import charts, exports, permissions, selectors, services
+from . import charts, exports, listing, permissions, selectors, services
 from .filters import BarrierFilter
 from .forms import (
     BarrierForm,
@@ -43,8 +44,9 @@ def _list_row_key(row: selectors.ListRow) -> tuple:
     return (
         row.pk,
         row.title,
-        row.title_html,
-        row.snippet_html,
+        # the highlighted title and snippet follow from these and the title
+        row.search_text,
+        row.description_hash,
         row.status,
         row.is_demo,
         row.category,
@@ -62,27 +64,24 @@ def _list_row_key(row: selectors.ListRow) -> tuple:
 
 @member_required
 def barrier_list(request: HttpRequest) -> HttpResponse:
-    # Only ids are read through the filter; list_page loads the page's rows.
-    filterset = _filtered(request, permissions.visible_barriers(request.user))
-    page = selectors.list_page(
-        filterset.qs,
-        request.user,
-        page=request.GET.get("page"),
-        per_page=PER_PAGE,
-        count_queryset=filterset.count_queryset,
-        search_text=filterset.search_text,
+    # The filter values are validated once per query string; the page's reads
+    # are compiled once per shape (barriers.listing). The filter form is built
+    # only when its cached HTML (barriers/list.html) is missing.
+    selection = listing.selection(request)
+    page = listing.list_page(
+        selection, request.user, page=request.GET.get("page"), per_page=PER_PAGE
     )
     return render(
         request,
         "barriers/list.html",
         {
-            "filter": filterset,
+            "filter": SimpleLazyObject(lambda: _filtered(request)),
             "page": page,
             "barriers": page.object_list,
             "rows": render_each(
                 "barriers/_list_row.html", page.object_list, _list_row_key, name="barrier"
             ),
-            "search_text": filterset.search_text,
+            "search_text": selection.search_text,
             "can_export": permissions.can_export(request.user),
             "query_string": request.GET.urlencode(),
         },

@@ -173,6 +173,27 @@ def test_search_rows_show_the_snippet_of_what_was_searched(shown):
     assert "<mark>Schlacke</mark>" not in text
 
 
+def test_search_row_shows_the_snippet_of_a_changed_description(shown):
+    barrier, client = shown
+    assert "<mark>Schrott</mark>" in _list(client, q="Schrott")  # cached with its snippet
+
+    # The search still matches (the title), the snippet must follow the description.
+    _change(barrier, description="Nur noch Schrott aus Kupfer.")
+
+    text = _list(client, q="Schrott")
+    assert "<mark>Schrott</mark> aus Kupfer" in text
+    assert "Schlacke und Schrott" not in text
+
+
+def test_search_row_shows_a_changed_title_highlighted(shown):
+    barrier, client = shown
+    assert "<mark>Aluminiumschrott</mark>" in _list(client, q="Aluminiumschrott")
+
+    _change(barrier, title="Aluminiumschrott bleibt Abfall")
+
+    assert "<mark>Aluminiumschrott</mark> bleibt Abfall" in _list(client, q="Aluminiumschrott")
+
+
 def test_rows_that_look_alike_link_to_their_own_barrier(member, peer):
     created = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
     first = BarrierFactory(author=member, title=TITLE, created_at=created)
