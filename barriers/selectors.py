@@ -42,7 +42,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
 from thementisch import taxonomy
-from thementisch.comments import CommentRow, comment_row, person_name
 from thementisch.fragments import render_each
 from thementisch.models import Material, ValueChainStage
 from thementisch.prepared import PreparedQuery
@@ -470,13 +469,13 @@ _EVENTS = PreparedQuery(
         *_EVENT_COLUMNS
     )
 )
-_COMMENT_COLUMNS = (
+COMMENT_COLUMNS = (
     "pk", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
     *(f"author__{name}" for name in PERSON_FIELDS), "author__organisation__name",
 )  # fmt: skip
 _COMMENTS = PreparedQuery(
     lambda barrier_id: BarrierComment.objects.filter(barrier_id=barrier_id).values_list(
-        *_COMMENT_COLUMNS
+        *COMMENT_COLUMNS
     )
 )
 _NOTE_COLUMNS = (
@@ -491,11 +490,7 @@ _NOTES = PreparedQuery(
 )
 
 
-def _person(user_id: int | None, first_name: str, last_name: str, email: str) -> str:
-    """A member's name as `|person` shows it ("former member" once deleted)."""
-    if user_id is None:
-        return person_name(None)
-    return f"{first_name} {last_name}".strip() or email
+_person = detail_rows.person
 
 
 def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
@@ -507,35 +502,6 @@ def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
     materials = [label for pk, label in taxonomy.material_labels().items() if pk in material_ids]
     stages = [label for pk, label in taxonomy.stage_labels().items() if pk in stage_ids]
     return materials, stages
-
-
-def comment_rows_for(barrier: Barrier, user) -> list[CommentRow]:
-    """The comments of the barrier page as rows for `user` (no model instances).
-
-    The submitter of an anonymous barrier writes with `hide_author`: only the
-    coordinator sees who wrote those comments.
-    """
-    show_hidden = is_coordinator(user)
-    now = timezone.now()
-    return [
-        comment_row(
-            pk=pk,
-            author_id=author_id,
-            author_name=_person(author_id, first_name, last_name, email),
-            organisation_name=organisation_name,
-            body=body,
-            created_at=created_at,
-            edited_at=edited_at,
-            removed_at=removed_at,
-            hidden=hide_author and not show_hidden,
-            viewer=user,
-            now=now,
-        )
-        for (
-            pk, author_id, body, created_at, edited_at, removed_at, hide_author,
-            first_name, last_name, email, organisation_name,
-        ) in _COMMENTS.rows(barrier.pk)
-    ]  # fmt: skip
 
 
 def event_rows_for(barrier: Barrier) -> list[detail_rows.EventRow]:
@@ -615,9 +581,11 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     )
     materials, stages = _taxonomy_labels(barrier)
     notes = note_rows_for(barrier)
+    comments = _COMMENTS.rows(barrier.pk)
     return {
         "event_rows": detail_rows.event_rows(event_rows_for(barrier)),
-        "comments": comment_rows_for(barrier, user),
+        "comments": comments,  # as COMMENT_COLUMNS; `comment_list_html` shows them
+        "comment_list_html": detail_rows.comment_list(comments, user) if comments else "",
         "endorsement_notes": notes,
         "note_rows": detail_rows.note_rows(notes),
         "own_endorsement": own_note is not None,

@@ -162,6 +162,22 @@ def test_comment_rows_show_every_change(barrier, member, peer):
     assert f'datetime="{timezone.localtime(later).isoformat()}"' in row
 
 
+def test_comment_list_shows_added_comments_after_it_was_shown(barrier, member, peer):
+    """The discussion is one fragment: a new comment is a new key, the others stay."""
+    client = client_for(member)
+    first = services.add_comment(barrier, by=peer, body="Erster Beitrag")
+    page(client, barrier)
+
+    second = services.add_comment(barrier, by=member, body="Zweiter Beitrag")
+    text = page(client, barrier)
+
+    assert "Erster Beitrag" in comment_html(text, first)
+    assert "Zweiter Beitrag" in comment_html(text, second)
+    assert f"/barriers/comments/{second.pk}/edit/" in comment_html(text, second)
+    assert f"/barriers/comments/{first.pk}/edit/" not in comment_html(text, first)
+    assert '<span class="badge text-bg-secondary">2</span>' in text
+
+
 def test_comment_edit_link_follows_author_and_time(barrier, member, peer):
     comment = services.add_comment(barrier, by=peer, body="Meine Erfahrung")
     edit = f"/barriers/comments/{comment.pk}/edit/"
