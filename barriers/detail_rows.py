@@ -11,7 +11,7 @@ shared `_comment.html`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -25,6 +25,49 @@ from thementisch.fragments import render_each
 EVENT_TEMPLATE = "barriers/_timeline_event.html"
 NOTE_TEMPLATE = "barriers/_endorsement_note.html"
 COMMENT_LIST_TEMPLATE = "barriers/_comment_list.html"
+HEAD_TEMPLATE = "barriers/_detail_head.html"
+FACTS_TEMPLATE = "barriers/_detail_facts.html"
+
+
+class Head(NamedTuple):
+    """Title and badges of the barrier page."""
+
+    title: str
+    status: str
+    get_status_display: str  # the name `_status_badge.html` reads
+    is_demo: bool
+    is_overdue: bool
+    anonymous_note: bool  # anonymous, and this viewer may see the submitter
+
+
+class Facts(NamedTuple):
+    """The facts list and the description of the barrier page, masked for the viewer."""
+
+    identity_hidden: bool
+    author_name: str  # "" when hidden
+    organisation_name: str  # "" when hidden or without organisation
+    on_behalf: str
+    on_behalf_label: str
+    on_behalf_names: str
+    created_at: datetime
+    category_label: str
+    subcategory_label: str  # "" without subcategory
+    need_type_label: str
+    level_label: str
+    root_cause_label: str
+    materials: tuple[str, ...]
+    stages: tuple[str, ...]
+    policy_item_name: str  # "" without linked policy item
+    policy_item_slug: str
+    regulation_text: str | None
+    severity_label: str
+    forwarded_level_label: str  # "" when not forwarded
+    forwarded_to_name: str
+    answer_by: date | None
+    rejection_reason: str  # "" unless rejected
+    description: str
+    impact: str
+    proposed_solution: str
 
 
 class EventRow(NamedTuple):
@@ -138,5 +181,74 @@ def comment_list(columns: list[tuple], viewer) -> SafeString:
             "may_remove": may_remove,
             "time_zone": timezone.get_current_timezone_name(),
         },
+    )
+    return html
+
+
+def head(barrier) -> SafeString:
+    """Title and badges of the (masked) barrier."""
+    return _one(
+        HEAD_TEMPLATE,
+        Head(
+            title=barrier.title,
+            status=barrier.status,
+            get_status_display=str(barrier.get_status_display()),
+            is_demo=barrier.is_demo,
+            is_overdue=barrier.is_overdue,
+            anonymous_note=barrier.is_anonymous and not barrier.identity_hidden,
+        ),
+    )
+
+
+def facts(barrier, *, materials: list[str], stages: list[str]) -> SafeString:
+    """The facts list and the description of the (masked) barrier."""
+    hidden = barrier.identity_hidden
+    author = barrier.author
+    policy_item = barrier.policy_item
+    forwarded_to = barrier.forwarded_to
+    rejected = barrier.status == "rejected"
+    return _one(
+        FACTS_TEMPLATE,
+        Facts(
+            identity_hidden=hidden,
+            author_name="" if hidden else person_name(author),
+            organisation_name=""
+            if hidden or not barrier.organisation
+            else barrier.organisation.name,
+            on_behalf=barrier.on_behalf,
+            on_behalf_label=str(barrier.get_on_behalf_display()),
+            on_behalf_names=barrier.on_behalf_names,
+            created_at=barrier.created_at,
+            category_label=str(barrier.get_category_display()),
+            subcategory_label=str(barrier.get_subcategory_display()) if barrier.subcategory else "",
+            need_type_label=str(barrier.get_need_type_display()),
+            level_label=str(barrier.get_level_display()),
+            root_cause_label=str(barrier.get_root_cause_display()),
+            materials=tuple(str(label) for label in materials),
+            stages=tuple(str(label) for label in stages),
+            policy_item_name=str(policy_item) if policy_item else "",
+            policy_item_slug=policy_item.slug if policy_item else "",
+            regulation_text=barrier.regulation_text,
+            severity_label=str(barrier.get_severity_display()),
+            forwarded_level_label=(
+                str(barrier.get_forwarded_level_display()) if barrier.forwarded_level else ""
+            ),
+            forwarded_to_name=str(forwarded_to) if forwarded_to else "",
+            answer_by=barrier.answer_by,
+            rejection_reason=barrier.rejection_reason if rejected else "",
+            description=barrier.description,
+            impact=barrier.impact,
+            proposed_solution=barrier.proposed_solution,
+        ),
+    )
+
+
+def _one(template_name: str, part: tuple) -> SafeString:
+    (html,) = render_each(
+        template_name,
+        [part],
+        tuple,
+        name="part",
+        context={"time_zone": timezone.get_current_timezone_name()},
     )
     return html

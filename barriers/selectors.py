@@ -390,7 +390,8 @@ PERSON_FIELDS = ("first_name", "last_name", "email")  # what `|person` shows
 
 def _page_facts(barrier_id, user_id) -> tuple:
     """The viewer's own endorsement note (None: not endorsed) and whether official
-    responses, evidence and linked pilots exist (their lists are loaded only then)."""
+    responses, evidence, linked pilots, timeline events, endorsers' notes and
+    comments exist (their lists are loaded only then)."""
     return (
         Subquery(
             Endorsement.objects.filter(barrier_id=barrier_id, user_id=user_id)
@@ -400,6 +401,9 @@ def _page_facts(barrier_id, user_id) -> tuple:
         Exists(OfficialResponse.objects.filter(barrier_id=barrier_id)),
         Exists(EvidenceFile.objects.filter(barrier_id=barrier_id)),
         Exists(Barrier.pilots.through.objects.filter(barrier_id=barrier_id)),
+        Exists(BarrierEvent.objects.filter(barrier_id=barrier_id)),
+        Exists(Endorsement.objects.filter(barrier_id=barrier_id).exclude(note="")),
+        Exists(BarrierComment.objects.filter(barrier_id=barrier_id)),
     )
 
 
@@ -563,7 +567,7 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     """
     if facts is None:
         facts = _PAGE_FACTS.rows(barrier.pk, user.pk or 0)[0]
-    own_note, has_responses, has_evidence, has_pilots = facts
+    own_note, has_responses, has_evidence, has_pilots, has_events, has_notes, has_comments = facts
     responses = []
     if has_responses:
         responses = list(
@@ -580,10 +584,10 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
         list(barrier.pilots.exclude(status="draft").order_by("-created_at")) if has_pilots else []
     )
     materials, stages = _taxonomy_labels(barrier)
-    notes = note_rows_for(barrier)
-    comments = _COMMENTS.rows(barrier.pk)
+    notes = note_rows_for(barrier) if has_notes else []
+    comments = _COMMENTS.rows(barrier.pk) if has_comments else []
     return {
-        "event_rows": detail_rows.event_rows(event_rows_for(barrier)),
+        "event_rows": detail_rows.event_rows(event_rows_for(barrier) if has_events else []),
         "comments": comments,  # as COMMENT_COLUMNS; `comment_list_html` shows them
         "comment_list_html": detail_rows.comment_list(comments, user) if comments else "",
         "endorsement_notes": notes,
@@ -593,8 +597,8 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
         "responses": responses,
         "evidence": evidence,
         "pilots": pilots,
-        "materials": materials,
-        "stages": stages,
+        "head_html": detail_rows.head(barrier),
+        "facts_html": detail_rows.facts(barrier, materials=materials, stages=stages),
         "show_identities": permissions.can_see_identity(user, barrier),
         "is_submitter": bool(user.is_authenticated and barrier.author_id == user.pk),
     }

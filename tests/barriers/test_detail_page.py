@@ -8,10 +8,12 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from barriers import services
-from barriers.models import BarrierComment, BarrierEvent, Endorsement, EvidenceFile
+from barriers.models import Barrier, BarrierComment, BarrierEvent, Endorsement, EvidenceFile
 from members.models import Organisation, User
+from policy.models import PolicyItem
 from tests.conftest import client_for
 from tests.factories import BarrierFactory, UserFactory, material, stage
+from tests.policy.factories import PolicyItemFactory
 from thementisch.comments import EDIT_WINDOW
 
 pytestmark = pytest.mark.django_db
@@ -50,7 +52,7 @@ def test_page_runs_a_fixed_number_of_queries(
 
     # session, user, barrier (with submitter, organisation, regulation, own
     # endorsement and which further lists exist), material and stage ids,
-    # timeline, comments, endorsers' notes
+    # timeline, comments, endorsers' notes (each list read only where it exists)
     with django_assert_num_queries(7):
         text = page(client, barrier)
 
@@ -78,8 +80,9 @@ def test_responses_evidence_and_pilots_are_loaded_when_they_exist(
     client = client_for(peer)
     client.get(barrier.get_absolute_url())
 
-    # the seven of every page, and official responses, evidence, pilots
-    with django_assert_num_queries(10):
+    # session, user, barrier, material and stage ids, timeline (no comments
+    # nor endorsers' notes to read), official responses, evidence, pilots
+    with django_assert_num_queries(8):
         text = page(client, barrier)
 
     assert "Wir prüfen das." in text
@@ -348,3 +351,128 @@ def test_rows_are_rendered_once(barrier, member, peer, monkeypatch):
     with translation.override("de"):
         page(client, barrier)
     assert "_comment.html" not in rendered
+
+
+# --- the barrier's own facts: title, badges, facts list, description --------------------
+
+
+def _label(barrier, field: str) -> str:
+    with translation.override("de"):
+        return escape(str(getattr(barrier, f"get_{field}_display")()))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("category", "verwaltung_vollzug"),
+        ("need_type", "research"),
+        ("level", "land_nrw"),
+        ("root_cause", "rule"),
+        ("severity", 4),
+        ("status", "in_review"),
+    ],
+)
+def test_fact_labels_show_every_change(barrier, member, field, value):
+    client = client_for(member)
+    before = page(client, barrier)
+    assert _label(barrier, field) in before
+
+    Barrier.objects.filter(pk=barrier.pk).update(**{field: value})
+    barrier.refresh_from_db()
+
+    assert _label(barrier, field) in page(client, barrier)
+
+
+def test_fact_texts_show_every_change(barrier, member):
+    client = client_for(member)
+    page(client, barrier)
+    Barrier.objects.filter(pk=barrier.pk).update(
+        title="Neuer Titel des Hemmnisses",
+        description="Neue *Beschreibung*",
+        impact="Neue Auswirkung",
+        proposed_solution="Neuer Vorschlag",
+        regulation_text="KrWG § 5",
+        subcategory="abfallende",
+        on_behalf="named",
+        on_behalf_names="Hütte A, Hütte B",
+        is_demo=True,
+        created_at=timezone.now() - timedelta(days=400),
+    )
+    barrier.refresh_from_db()
+
+    text = page(client, barrier)
+
+    assert '<h1 class="mb-2">Neuer Titel des Hemmnisses</h1>' in text
+    assert "Neue <em>Beschreibung</em>" in text
+    assert "Neue Auswirkung" in text
+    assert "Neuer Vorschlag" in text
+    assert "KrWG § 5" in text
+    assert f"{_label(barrier, 'category')} – {_label(barrier, 'subcategory')}" in text
+    assert f"{_label(barrier, 'on_behalf')}: Hütte A, Hütte B" in text
+    assert "Demo-Inhalt" in text
+    assert f'datetime="{timezone.localtime(barrier.created_at).isoformat()}"' in text
+
+
+def test_submitter_organisation_and_masking_show_every_change(barrier, member, peer):
+    client = client_for(peer)
+    assert "Mira Schäfer" in page(client, barrier)
+
+    User.objects.filter(pk=member.pk).update(first_name="Mara")
+    Organisation.objects.filter(pk=barrier.organisation_id).update(name="Umbenannt GmbH")
+    text = page(client, barrier)
+    assert "Mara Schäfer, Umbenannt GmbH" in text
+
+    Barrier.objects.filter(pk=barrier.pk).update(is_anonymous=True)
+    text = page(client, barrier)
+    assert "Mara" not in text
+    assert "Umbenannt GmbH" not in text
+    assert '<span class="fst-italic">anonym</span>' in text
+    # The submitter sees their own name and the note that others do not.
+    own = page(client_for(member), barrier)
+    assert "Mara Schäfer, Umbenannt GmbH" in own
+    assert "badge text-bg-warning" in own
+
+
+def test_materials_stages_and_regulation_show_every_change(barrier, member):
+    client = client_for(member)
+    page(client, barrier)
+    barrier.materials.set([material("stahl")])
+    barrier.value_chain_stages.set([stage()])
+    item = PolicyItemFactory(short_name="Alte-VO", slug="alte-vo")
+    Barrier.objects.filter(pk=barrier.pk).update(policy_item=item)
+
+    text = page(client, barrier)
+    assert escape(str(material("stahl"))) in text
+    assert escape(str(stage())) in text
+    assert '<a href="/policy/alte-vo/">Alte-VO</a>' in text
+
+    PolicyItem.objects.filter(pk=item.pk).update(short_name="Neue-VO", slug="neue-vo")
+    barrier.materials.set([material("aluminium")])
+    text = page(client, barrier)
+    assert '<a href="/policy/neue-vo/">Neue-VO</a>' in text
+    assert escape(str(material("aluminium"))) in text
+    assert escape(str(material("stahl"))) not in text
+
+
+def test_forwarding_overdue_and_rejection_show_every_change(barrier, member, ministry_user):
+    client = client_for(member)
+    page(client, barrier)
+    past = timezone.localdate() - timedelta(days=2)
+    Barrier.objects.filter(pk=barrier.pk).update(
+        status="forwarded",
+        forwarded_level="land_nrw",
+        forwarded_to=ministry_user.organisation,
+        answer_by=past,
+    )
+    barrier.refresh_from_db()
+
+    text = page(client, barrier)
+    assert f"{_label(barrier, 'forwarded_level')} – {ministry_user.organisation.name}" in text
+    assert f'<time datetime="{past.isoformat()}">' in text
+    assert "badge text-bg-danger" in text  # answer overdue
+
+    Organisation.objects.filter(pk=ministry_user.organisation_id).update(name="MWIKE NRW")
+    assert "MWIKE NRW" in page(client, barrier)
+
+    Barrier.objects.filter(pk=barrier.pk).update(status="rejected", rejection_reason="Doppelt")
+    assert "Doppelt" in page(client, barrier)
