@@ -22,6 +22,8 @@ from members.permissions import is_coordinator
 from thementisch.comments import CommentRow, comment_row, editable_by, person_name
 from thementisch.fragments import render_each
 
+from .models import Barrier
+
 EVENT_TEMPLATE = "barriers/_timeline_event.html"
 NOTE_TEMPLATE = "barriers/_endorsement_note.html"
 COMMENT_LIST_TEMPLATE = "barriers/_comment_list.html"
@@ -34,40 +36,80 @@ class Head(NamedTuple):
 
     title: str
     status: str
-    get_status_display: str  # the name `_status_badge.html` reads
     is_demo: bool
     is_overdue: bool
     anonymous_note: bool  # anonymous, and this viewer may see the submitter
 
+    def get_status_display(self) -> str:  # the name `_status_badge.html` reads
+        return _label("status", self.status)
+
 
 class Facts(NamedTuple):
-    """The facts list and the description of the barrier page, masked for the viewer."""
+    """The facts list and the description of the barrier page, masked for the viewer.
+
+    Choice fields are keyed by their value; the template shows their labels
+    (`*_label`), which are in the language of the fragment's key.
+    """
 
     identity_hidden: bool
     author_name: str  # "" when hidden
     organisation_name: str  # "" when hidden or without organisation
     on_behalf: str
-    on_behalf_label: str
     on_behalf_names: str
     created_at: datetime
-    category_label: str
-    subcategory_label: str  # "" without subcategory
-    need_type_label: str
-    level_label: str
-    root_cause_label: str
+    category: str
+    subcategory: str
+    need_type: str
+    level: str
+    root_cause: str
     materials: tuple[str, ...]
     stages: tuple[str, ...]
     policy_item_name: str  # "" without linked policy item
     policy_item_slug: str
     regulation_text: str | None
-    severity_label: str
-    forwarded_level_label: str  # "" when not forwarded
+    severity: int
+    forwarded_level: str  # "" when not forwarded
     forwarded_to_name: str
     answer_by: date | None
     rejection_reason: str  # "" unless rejected
     description: str
     impact: str
     proposed_solution: str
+
+    def on_behalf_label(self) -> str:
+        return _label("on_behalf", self.on_behalf)
+
+    def category_label(self) -> str:
+        return _label("category", self.category)
+
+    def subcategory_label(self) -> str:
+        return _label("subcategory", self.subcategory) if self.subcategory else ""
+
+    def need_type_label(self) -> str:
+        return _label("need_type", self.need_type)
+
+    def level_label(self) -> str:
+        return _label("level", self.level)
+
+    def root_cause_label(self) -> str:
+        return _label("root_cause", self.root_cause)
+
+    def severity_label(self) -> str:
+        return _label("severity", self.severity)
+
+    def forwarded_level_label(self) -> str:
+        return _label("forwarded_level", self.forwarded_level) if self.forwarded_level else ""
+
+
+def _label(field: str, value) -> str:
+    """The label of a choice of a Barrier field in the active language (the value if none)."""
+    labels = _CHOICES.get(field)
+    if labels is None:
+        labels = _CHOICES[field] = dict(Barrier._meta.get_field(field).flatchoices)
+    return str(labels.get(value, value))
+
+
+_CHOICES: dict[str, dict] = {}
 
 
 class EventRow(NamedTuple):
@@ -192,7 +234,6 @@ def head(barrier) -> SafeString:
         Head(
             title=barrier.title,
             status=barrier.status,
-            get_status_display=str(barrier.get_status_display()),
             is_demo=barrier.is_demo,
             is_overdue=barrier.is_overdue,
             anonymous_note=barrier.is_anonymous and not barrier.identity_hidden,
@@ -216,23 +257,20 @@ def facts(barrier, *, materials: list[str], stages: list[str]) -> SafeString:
             if hidden or not barrier.organisation
             else barrier.organisation.name,
             on_behalf=barrier.on_behalf,
-            on_behalf_label=str(barrier.get_on_behalf_display()),
             on_behalf_names=barrier.on_behalf_names,
             created_at=barrier.created_at,
-            category_label=str(barrier.get_category_display()),
-            subcategory_label=str(barrier.get_subcategory_display()) if barrier.subcategory else "",
-            need_type_label=str(barrier.get_need_type_display()),
-            level_label=str(barrier.get_level_display()),
-            root_cause_label=str(barrier.get_root_cause_display()),
+            category=barrier.category,
+            subcategory=barrier.subcategory,
+            need_type=barrier.need_type,
+            level=barrier.level,
+            root_cause=barrier.root_cause,
             materials=tuple(str(label) for label in materials),
             stages=tuple(str(label) for label in stages),
             policy_item_name=str(policy_item) if policy_item else "",
             policy_item_slug=policy_item.slug if policy_item else "",
             regulation_text=barrier.regulation_text,
-            severity_label=str(barrier.get_severity_display()),
-            forwarded_level_label=(
-                str(barrier.get_forwarded_level_display()) if barrier.forwarded_level else ""
-            ),
+            severity=barrier.severity,
+            forwarded_level=barrier.forwarded_level,
             forwarded_to_name=str(forwarded_to) if forwarded_to else "",
             answer_by=barrier.answer_by,
             rejection_reason=barrier.rejection_reason if rejected else "",
