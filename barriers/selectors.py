@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -404,6 +405,24 @@ def _page_facts(barrier_id, user_id) -> tuple:
         Exists(BarrierEvent.objects.filter(barrier_id=barrier_id)),
         Exists(Endorsement.objects.filter(barrier_id=barrier_id).exclude(note="")),
         Exists(BarrierComment.objects.filter(barrier_id=barrier_id)),
+        *_taxonomy_ids(barrier_id),
+    )
+
+
+def _taxonomy_ids(barrier_id) -> tuple:
+    """On PostgreSQL the ids of the barrier's materials and stages, as two arrays in the
+    same query; elsewhere nothing (`_taxonomy_labels` reads them then)."""
+    if connection.vendor != "postgresql":
+        return ()
+    return (
+        ArraySubquery(
+            Barrier.materials.through.objects.filter(barrier_id=barrier_id).values("material_id")
+        ),
+        ArraySubquery(
+            Barrier.value_chain_stages.through.objects.filter(barrier_id=barrier_id).values(
+                "valuechainstage_id"
+            )
+        ),
     )
 
 
@@ -497,11 +516,17 @@ _NOTES = PreparedQuery(
 _person = detail_rows.person
 
 
-def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
-    """Labels of the barrier's materials and stages, in the taxonomies' order."""
-    ids = _TAXONOMY_IDS.rows(barrier.pk)
-    material_ids = {pk for pk, kind in ids if kind == _MATERIAL}
-    stage_ids = {pk for pk, kind in ids if kind == _STAGE}
+def _taxonomy_labels(barrier: Barrier, ids: list | None = None) -> tuple[list[str], list[str]]:
+    """Labels of the barrier's materials and stages, in the taxonomies' order.
+
+    `ids`: [material ids, stage ids] as `_taxonomy_ids` read them (else read here).
+    """
+    if ids:
+        material_ids, stage_ids = set(ids[0]), set(ids[1])
+    else:
+        rows = _TAXONOMY_IDS.rows(barrier.pk)
+        material_ids = {pk for pk, kind in rows if kind == _MATERIAL}
+        stage_ids = {pk for pk, kind in rows if kind == _STAGE}
     # The label tables are in the models' order (Meta.ordering).
     materials = [label for pk, label in taxonomy.material_labels().items() if pk in material_ids]
     stages = [label for pk, label in taxonomy.stage_labels().items() if pk in stage_ids]
@@ -567,7 +592,10 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     """
     if facts is None:
         facts = _PAGE_FACTS.rows(barrier.pk, user.pk or 0)[0]
-    own_note, has_responses, has_evidence, has_pilots, has_events, has_notes, has_comments = facts
+    (
+        own_note, has_responses, has_evidence, has_pilots, has_events, has_notes, has_comments,
+        *taxonomy_ids,
+    ) = facts  # fmt: skip
     responses = []
     if has_responses:
         responses = list(
@@ -583,7 +611,7 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     pilots = (
         list(barrier.pilots.exclude(status="draft").order_by("-created_at")) if has_pilots else []
     )
-    materials, stages = _taxonomy_labels(barrier)
+    materials, stages = _taxonomy_labels(barrier, taxonomy_ids)
     notes = note_rows_for(barrier) if has_notes else []
     comments = _COMMENTS.rows(barrier.pk) if has_comments else []
     return {
