@@ -11,7 +11,7 @@ shared `_comment.html`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from typing import Any, NamedTuple
 
@@ -161,7 +161,7 @@ class CommentList:
     `selectors.COMMENT_COLUMNS` reads it), whether hidden authors are shown, and the
     comments the viewer may still edit; `rows` are built only to render."""
 
-    columns: tuple[tuple, ...]
+    columns: tuple[tuple, ...]  # created_at as text (see `parse_time`)
     show_hidden: bool  # the coordinator sees who wrote the anonymous submitter's comments
     editable: tuple[int, ...]  # pks the viewer may still edit (their own, in the window)
     viewer: Any  # not in the key, nor `now`: they decide `editable` only
@@ -179,7 +179,7 @@ class CommentList:
                 author_name=person(author_id, first_name, last_name, email),
                 organisation_name=organisation_name,
                 body=body,
-                created_at=created_at,
+                created_at=parse_time(created_at),
                 edited_at=edited_at,
                 removed_at=removed_at,
                 hidden=hide_author and not self.show_hidden,
@@ -191,6 +191,12 @@ class CommentList:
                 first_name, last_name, email, organisation_name,
             ) in self.columns
         ]  # fmt: skip
+
+
+def parse_time(text: str) -> datetime:
+    """A timestamp the database gave as text (in UTC: the connection's time zone)."""
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def comment_list(columns: list[tuple], viewer) -> SafeString:
@@ -206,7 +212,7 @@ def comment_list(columns: list[tuple], viewer) -> SafeString:
             viewer,
             author_id=author_id,
             removed=removed_at is not None,
-            created_at=created_at,
+            created_at=parse_time(created_at),
             now=now,
         )
     )
