@@ -24,6 +24,7 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -35,7 +36,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.db.models.functions import MD5, Greatest, RowNumber, TruncMonth
+from django.db.models.functions import MD5, Cast, Greatest, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -43,7 +44,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
 from thementisch import taxonomy
-from thementisch.comments import CommentRow, comment_row, person_name
 from thementisch.fragments import render_each
 from thementisch.models import Material, ValueChainStage
 from thementisch.prepared import PreparedQuery
@@ -508,7 +508,8 @@ PERSON_FIELDS = ("first_name", "last_name", "email")  # what `|person` shows
 
 def _page_facts(barrier_id, user_id) -> tuple:
     """The viewer's own endorsement note (None: not endorsed) and whether official
-    responses, evidence and linked pilots exist (their lists are loaded only then)."""
+    responses, evidence, linked pilots, timeline events, endorsers' notes and
+    comments exist (their lists are loaded only then)."""
     return (
         Subquery(
             Endorsement.objects.filter(barrier_id=barrier_id, user_id=user_id)
@@ -518,6 +519,27 @@ def _page_facts(barrier_id, user_id) -> tuple:
         Exists(OfficialResponse.objects.filter(barrier_id=barrier_id)),
         Exists(EvidenceFile.objects.filter(barrier_id=barrier_id)),
         Exists(Barrier.pilots.through.objects.filter(barrier_id=barrier_id)),
+        Exists(BarrierEvent.objects.filter(barrier_id=barrier_id)),
+        Exists(Endorsement.objects.filter(barrier_id=barrier_id).exclude(note="")),
+        Exists(BarrierComment.objects.filter(barrier_id=barrier_id)),
+        *_taxonomy_ids(barrier_id),
+    )
+
+
+def _taxonomy_ids(barrier_id) -> tuple:
+    """On PostgreSQL the ids of the barrier's materials and stages, as two arrays in the
+    same query; elsewhere nothing (`_taxonomy_labels` reads them then)."""
+    if connection.vendor != "postgresql":
+        return ()
+    return (
+        ArraySubquery(
+            Barrier.materials.through.objects.filter(barrier_id=barrier_id).values("material_id")
+        ),
+        ArraySubquery(
+            Barrier.value_chain_stages.through.objects.filter(barrier_id=barrier_id).values(
+                "valuechainstage_id"
+            )
+        ),
     )
 
 
@@ -587,13 +609,18 @@ _EVENTS = PreparedQuery(
         *_EVENT_COLUMNS
     )
 )
-_COMMENT_COLUMNS = (
+COMMENT_COLUMNS = (
     "pk", "author_id", "body", "created_at", "edited_at", "removed_at", "hide_author",
     *(f"author__{name}" for name in PERSON_FIELDS), "author__organisation__name",
 )  # fmt: skip
+# `created_at` is read as text (detail_rows.parse_time): the driver reads text
+# several times faster than a timestamp, and only a rendered row needs the time.
 _COMMENTS = PreparedQuery(
     lambda barrier_id: BarrierComment.objects.filter(barrier_id=barrier_id).values_list(
-        *_COMMENT_COLUMNS
+        *(
+            Cast(column, output_field=CharField()) if column == "created_at" else column
+            for column in COMMENT_COLUMNS
+        )
     )
 )
 _NOTE_COLUMNS = (
@@ -608,51 +635,24 @@ _NOTES = PreparedQuery(
 )
 
 
-def _person(user_id: int | None, first_name: str, last_name: str, email: str) -> str:
-    """A member's name as `|person` shows it ("former member" once deleted)."""
-    if user_id is None:
-        return person_name(None)
-    return f"{first_name} {last_name}".strip() or email
+_person = detail_rows.person
 
 
-def _taxonomy_labels(barrier: Barrier) -> tuple[list[str], list[str]]:
-    """Labels of the barrier's materials and stages, in the taxonomies' order."""
-    ids = _TAXONOMY_IDS.rows(barrier.pk)
-    material_ids = {pk for pk, kind in ids if kind == _MATERIAL}
-    stage_ids = {pk for pk, kind in ids if kind == _STAGE}
+def _taxonomy_labels(barrier: Barrier, ids: list | None = None) -> tuple[list[str], list[str]]:
+    """Labels of the barrier's materials and stages, in the taxonomies' order.
+
+    `ids`: [material ids, stage ids] as `_taxonomy_ids` read them (else read here).
+    """
+    if ids:
+        material_ids, stage_ids = set(ids[0]), set(ids[1])
+    else:
+        rows = _TAXONOMY_IDS.rows(barrier.pk)
+        material_ids = {pk for pk, kind in rows if kind == _MATERIAL}
+        stage_ids = {pk for pk, kind in rows if kind == _STAGE}
     # The label tables are in the models' order (Meta.ordering).
     materials = [label for pk, label in taxonomy.material_labels().items() if pk in material_ids]
     stages = [label for pk, label in taxonomy.stage_labels().items() if pk in stage_ids]
     return materials, stages
-
-
-def comment_rows_for(barrier: Barrier, user) -> list[CommentRow]:
-    """The comments of the barrier page as rows for `user` (no model instances).
-
-    The submitter of an anonymous barrier writes with `hide_author`: only the
-    coordinator sees who wrote those comments.
-    """
-    show_hidden = is_coordinator(user)
-    now = timezone.now()
-    return [
-        comment_row(
-            pk=pk,
-            author_id=author_id,
-            author_name=_person(author_id, first_name, last_name, email),
-            organisation_name=organisation_name,
-            body=body,
-            created_at=created_at,
-            edited_at=edited_at,
-            removed_at=removed_at,
-            hidden=hide_author and not show_hidden,
-            viewer=user,
-            now=now,
-        )
-        for (
-            pk, author_id, body, created_at, edited_at, removed_at, hide_author,
-            first_name, last_name, email, organisation_name,
-        ) in _COMMENTS.rows(barrier.pk)
-    ]  # fmt: skip
 
 
 def event_rows_for(barrier: Barrier) -> list[detail_rows.EventRow]:
@@ -714,7 +714,10 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     """
     if facts is None:
         facts = _PAGE_FACTS.rows(barrier.pk, user.pk or 0)[0]
-    own_note, has_responses, has_evidence, has_pilots = facts
+    (
+        own_note, has_responses, has_evidence, has_pilots, has_events, has_notes, has_comments,
+        *taxonomy_ids,
+    ) = facts  # fmt: skip
     responses = []
     if has_responses:
         responses = list(
@@ -730,11 +733,13 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
     pilots = (
         list(barrier.pilots.exclude(status="draft").order_by("-created_at")) if has_pilots else []
     )
-    materials, stages = _taxonomy_labels(barrier)
-    notes = note_rows_for(barrier)
+    materials, stages = _taxonomy_labels(barrier, taxonomy_ids)
+    notes = note_rows_for(barrier) if has_notes else []
+    comments = _COMMENTS.rows(barrier.pk) if has_comments else []
     return {
-        "event_rows": detail_rows.event_rows(event_rows_for(barrier)),
-        "comments": comment_rows_for(barrier, user),
+        "event_rows": detail_rows.event_rows(event_rows_for(barrier) if has_events else []),
+        "comments": comments,  # as COMMENT_COLUMNS; `comment_list_html` shows them
+        "comment_list_html": detail_rows.comment_list(comments, user) if comments else "",
         "endorsement_notes": notes,
         "note_rows": detail_rows.note_rows(notes),
         "own_endorsement": own_note is not None,
@@ -742,8 +747,8 @@ def detail_context(barrier: Barrier, user, facts: tuple | None = None) -> dict[s
         "responses": responses,
         "evidence": evidence,
         "pilots": pilots,
-        "materials": materials,
-        "stages": stages,
+        "head_html": detail_rows.head(barrier),
+        "facts_html": detail_rows.facts(barrier, materials=materials, stages=stages),
         "show_identities": permissions.can_see_identity(user, barrier),
         "is_submitter": bool(user.is_authenticated and barrier.author_id == user.pk),
     }

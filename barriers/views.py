@@ -3,6 +3,9 @@ a form, call one service, message and redirect."""
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -161,6 +164,13 @@ def barrier_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@cache
+def _blank_form(form_class: type) -> Any:
+    """One unbound form without initial values per process: the page renders it with
+    `{% blank_form_fields %}`, which reads only its class, and nothing changes it."""
+    return form_class()
+
+
 def _render_detail(
     request: HttpRequest,
     barrier: Barrier,
@@ -181,12 +191,10 @@ def _render_detail(
             "can_merge": permissions.can_merge(user, barrier),
             "can_respond": permissions.can_respond(user, barrier),
             "can_add_evidence": permissions.can_add_evidence(user, barrier),
-            "endorse_form": EndorseForm(
-                initial={"note": context["own_endorsement_note"]}
-                if context["own_endorsement"]
-                else None
-            ),
-            "comment_form": (comment_form or CommentForm()) if can_comment else None,
+            "endorse_form": EndorseForm(initial={"note": context["own_endorsement_note"]})
+            if context["own_endorsement"]
+            else _blank_form(EndorseForm),
+            "comment_form": (comment_form or _blank_form(CommentForm)) if can_comment else None,
             "comment_url": f"{barrier.get_absolute_url()}comments/",
         }
     )

@@ -38,10 +38,13 @@ def can_answer(invitation: Invitation | None, meeting: Meeting) -> bool:
     return invitation is not None and meeting.answers_open
 
 
-def get_meeting_for(user: Any, pk: int, queryset=None) -> Meeting:
+def get_meeting_for(user: Any, pk: int) -> Meeting:
     """The meeting if `user` may see it; 404 otherwise (drafts do not exist for members)."""
-    queryset = queryset if queryset is not None else Meeting.objects.all()
-    meeting = queryset.filter(pk=pk).first()
+    return checked_meeting(user, Meeting.objects.filter(pk=pk).first())
+
+
+def checked_meeting(user: Any, meeting: Meeting | None) -> Meeting:
+    """`meeting` if `user` may see it; 404 otherwise (also for None: no such meeting)."""
     if meeting is None or not can_view_meeting(user, meeting):
         raise Http404
     return meeting

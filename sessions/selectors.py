@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
-from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from members.models import User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
+from thementisch.prepared import PreparedQuery
 
 from .models import AgendaItem, Document, Invitation, Meeting
 
@@ -57,28 +69,6 @@ def meeting_lists(user: Any, *, now: datetime | None = None) -> tuple[QuerySet, 
     return upcoming, past
 
 
-def meeting_detail_queryset(user: Any = None) -> QuerySet[Meeting]:
-    """Meetings with agenda (linked barrier and pilot titles only) and documents.
-
-    With `user` (the meeting page): only the fields the page shows.
-    """
-    agenda = AgendaItem.objects.select_related("barrier", "pilot").only(
-        "meeting_id",
-        "order",
-        "time",
-        "title",
-        "speaker",
-        "outcome",
-        "barrier__title",
-        "pilot__title",
-    )
-    meetings = Meeting.objects.prefetch_related(
-        Prefetch("agenda_items", queryset=agenda),
-        Prefetch("documents", queryset=Document.objects.all()),
-    )
-    return meetings if user is None else meetings.only(*PAGE_FIELDS)
-
-
 def response_counts(meeting: Meeting) -> dict[str, int]:
     """Invitations per answer (yes, no, maybe, waitlisted, pending) and the total, one query."""
     counts = meeting.invitations.aggregate(
@@ -88,68 +78,144 @@ def response_counts(meeting: Meeting) -> dict[str, int]:
     return counts
 
 
-def answers_for_page(meeting: Meeting, user: Any) -> tuple[dict[str, int], Invitation | None]:
-    """`response_counts` and the user's own invitation (or None), in one grouped query.
+# --- the meeting page --------------------------------------------------------------------
+# Its reads run on every view of the page: compiled to SQL once per process
+# (thementisch.prepared), as plain rows.
 
-    The invitation is built from that query: id, meeting, user and answer
-    are loaded, any other field loads on first access like with `.only()`.
-    """
-    groups = (
-        meeting.invitations.order_by()
-        .values_list("response")
-        .annotate(count=Count("pk"), own=Max("pk", filter=Q(user_id=getattr(user, "pk", None))))
+
+class _IsAnyOf(Func):
+    """`value = ANY(ARRAY(subquery))` (PostgreSQL): the few rows are looked up by key,
+    where `value IN (subquery)` hashes the whole table."""
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+
+def _own_invitation(meeting_id: Any, user_id: Any) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(meeting_id=meeting_id, user_id=user_id).order_by()
+
+
+PAGE_COLUMNS = ("id", *PAGE_FIELDS)
+_PAGE_MEETING = PreparedQuery(
+    lambda meeting_id, user_id: Meeting.objects.filter(pk=meeting_id).values_list(
+        *PAGE_COLUMNS,
+        Subquery(_own_invitation(OuterRef("pk"), user_id).values("pk")[:1]),
+        Subquery(_own_invitation(OuterRef("pk"), user_id).values("response")[:1]),
+        Exists(AgendaItem.objects.filter(meeting_id=OuterRef("pk"))),
+        Exists(Document.objects.filter(meeting_id=OuterRef("pk"))),
     )
-    counts = dict.fromkeys(Response.values, 0)
-    own = None
-    for response, count, own_pk in groups:
-        counts[response] = count
-        if own_pk is not None:
-            own = Invitation.from_db(
-                meeting._state.db,
-                ["id", "meeting_id", "user_id", "response"],
-                [own_pk, meeting.pk, user.pk, response],
-            )
-            own.meeting = meeting
-    counts["total"] = sum(counts.values())
-    return counts, own
+)
+AGENDA_COLUMNS = (
+    "pk", "time", "title", "speaker", "barrier_id", "barrier__title", "pilot_id",
+    "pilot__title", "outcome",
+)  # fmt: skip
+_AGENDA = PreparedQuery(
+    lambda meeting_id: AgendaItem.objects.filter(meeting_id=meeting_id).values_list(*AGENDA_COLUMNS)
+)
+DOCUMENT_COLUMNS = ("pk", "kind", "title", "original_name", "size")
+_DOCUMENTS = PreparedQuery(
+    lambda meeting_id: Document.objects.filter(meeting_id=meeting_id).values_list(*DOCUMENT_COLUMNS)
+)
+ATTENDEE_COLUMNS = (
+    "first_name", "last_name", "email", "organisation__name", "organisation__slug",
+)  # fmt: skip
 
 
-def confirmed_for_page(meeting: Meeting, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Who said yes and is listed in the directory, with organisation (at most `limit`).
-
-    Members who chose not to appear in the directory and guests are only
-    counted (from `response_counts`), never named. Each entry holds only what
-    the page shows: `first_name`, `last_name`, `email`, `organisation_name`,
-    `organisation_slug` (None without organisation); ordered by name.
-
-    Two short queries: the ids of those who said yes, then those of them who
-    are listed. (Joined in one query, PostgreSQL hashes the whole member
-    table instead of looking up the few members by key.)
-    """
-    said_yes = list(
-        meeting.invitations.filter(response=Response.YES, user__isnull=False).values_list(
-            "user_id", flat=True
-        )
+def _listed_attendees(meeting_id: Any, limit: int) -> QuerySet[User]:
+    said_yes = (
+        Invitation.objects.filter(meeting_id=meeting_id, response=Response.YES)
+        .exclude(user_id=None)
+        .order_by()
+        .values("user_id")
     )
-    if not said_yes:
-        return []
-    listed = (
+    if connection.vendor == "postgresql":
+        who = Q(_IsAnyOf(F("pk"), ArraySubquery(said_yes)))
+    else:
+        who = Q(pk__in=said_yes)
+    return (
         User.objects.filter(
-            pk__in=said_yes,
-            is_active=True,
-            status=User.Status.APPROVED,
-            show_in_directory=True,
+            who, is_active=True, status=User.Status.APPROVED, show_in_directory=True
         )
         .order_by("last_name", "first_name", "pk")
-        .values(
-            "first_name",
-            "last_name",
-            "email",
-            organisation_name=F("organisation__name"),
-            organisation_slug=F("organisation__slug"),
-        )
+        .values_list(*ATTENDEE_COLUMNS)[:limit]
     )
-    return list(listed[:limit])
+
+
+ATTENDEE_LIMIT = 200
+_ATTENDEES = PreparedQuery(lambda meeting_id: _listed_attendees(meeting_id, ATTENDEE_LIMIT))
+# Answers per response and the total, one grouped query. Written as SQL: the ORM
+# reads COUNT through a converter, which keeps PreparedQuery from running it.
+RESPONSE_COUNTS_SQL = """
+    SELECT response, COUNT(*) FROM meetings_invitation WHERE meeting_id = %s GROUP BY response
+"""
+
+
+class MeetingPage(NamedTuple):
+    """What the meeting page reads besides the viewer's permissions."""
+
+    meeting: Meeting
+    invitation: Invitation | None  # the viewer's own (id, meeting, user and answer loaded)
+    has_agenda: bool
+    has_documents: bool
+
+
+def meeting_page(pk: int, user: Any) -> MeetingPage | None:
+    """The meeting with the page's fields and the viewer's invitation, in one query.
+
+    Not yet checked: see `permissions.checked_meeting`. Fields other than
+    `PAGE_FIELDS` load on first access, like with `.only()`.
+    """
+    rows = _PAGE_MEETING.rows(pk, getattr(user, "pk", None) or 0)
+    if not rows:
+        return None
+    *values, own_pk, own_response, has_agenda, has_documents = rows[0]
+    meeting = Meeting.from_db(_PAGE_MEETING.using, PAGE_COLUMNS, values)
+    invitation = None
+    if own_pk is not None:
+        invitation = Invitation.from_db(
+            meeting._state.db,
+            ["id", "meeting_id", "user_id", "response"],
+            [own_pk, meeting.pk, user.pk, own_response],
+        )
+        invitation.meeting = meeting
+    return MeetingPage(meeting, invitation, has_agenda, has_documents)
+
+
+def answer_counts(meeting: Meeting) -> dict[str, int]:
+    """`response_counts` in one grouped query (written as SQL on PostgreSQL)."""
+    counts = dict.fromkeys(Response.values, 0)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(RESPONSE_COUNTS_SQL, [meeting.pk])
+            groups = cursor.fetchall()
+    else:
+        groups = meeting.invitations.order_by().values_list("response").annotate(count=Count("pk"))
+    for response, count in groups:
+        counts[response] = count
+    counts["total"] = sum(counts.values())
+    return counts
+
+
+def agenda_for_page(meeting: Meeting) -> list[tuple]:
+    """The agenda as rows of `AGENDA_COLUMNS` (`detail_parts.AgendaRow`), in its order."""
+    return _AGENDA.rows(meeting.pk)
+
+
+def documents_for_page(meeting: Meeting) -> list[tuple]:
+    """The documents as rows of `DOCUMENT_COLUMNS` (`detail_parts.DocumentRow`), in order."""
+    return _DOCUMENTS.rows(meeting.pk)
+
+
+def confirmed_for_page(meeting: Meeting) -> list[tuple]:
+    """Who said yes and is listed in the directory, with organisation (at most
+    `ATTENDEE_LIMIT`), ordered by name, as rows of `ATTENDEE_COLUMNS`
+    (organisation name and slug are None without organisation).
+
+    Members who chose not to appear in the directory and guests are only
+    counted (from `response_counts`), never named.
+    """
+    return _ATTENDEES.rows(meeting.pk)
 
 
 # --- dashboard -------------------------------------------------------------------------

@@ -4,16 +4,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from members.models import User
 from members.permissions import is_coordinator, member_required
 from thementisch.files import serve_private_file
-from thementisch.fragments import render_each
 
-from . import calendar, permissions, selectors, services, tokens
+from . import calendar, detail_parts, permissions, selectors, services, tokens
 from .forms import ANSWER_CHOICES, AnswerForm
 from .models import Invitation, Meeting
 
@@ -44,58 +42,40 @@ def _answer_context(request: HttpRequest, meeting: Meeting, invitation: Invitati
 
 @member_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = permissions.get_meeting_for(
-        request.user, pk, selectors.meeting_detail_queryset(request.user)
-    )
-    counts, invitation = selectors.answers_for_page(meeting, request.user)
-    confirmed = selectors.confirmed_for_page(meeting)
+    """The meeting page: its facts as fragments (`detail_parts`), the answer panel per viewer."""
+    user = request.user
+    page = selectors.meeting_page(pk, user)
+    meeting = permissions.checked_meeting(user, page and page.meeting)
+    invitation = page.invitation
+    counts = selectors.answer_counts(meeting)
+    show_documents = permissions.can_see_documents(user, meeting)
+    coordinator = is_coordinator(user)
     context = _answer_context(request, meeting, invitation)
     context.update(
         {
-            "counts": counts,
-            "confirmed": _attendee_rows(confirmed),
-            "when": _when(meeting),
-            "confirmed_unlisted": max(0, counts["yes"] - len(confirmed)),
-            "show_online_link": permissions.can_see_online_link(request.user, meeting, invitation),
-            "show_documents": permissions.can_see_documents(request.user, meeting),
-            "is_coordinator": is_coordinator(request.user),
+            "head": detail_parts.head(meeting),
+            "main": detail_parts.main(
+                meeting,
+                agenda=selectors.agenda_for_page(meeting) if page.has_agenda else [],
+                documents=(
+                    selectors.documents_for_page(meeting)
+                    if show_documents and page.has_documents
+                    else []
+                ),
+                attendees=selectors.confirmed_for_page(meeting),
+                said_yes=counts["yes"],
+                show_documents=show_documents,
+                show_minutes=show_documents and (bool(meeting.minutes_published_at) or coordinator),
+            ),
+            "where": detail_parts.where(
+                meeting,
+                counts,
+                show_online_link=permissions.can_see_online_link(user, meeting, invitation),
+            ),
+            "is_coordinator": coordinator,
         }
     )
     return render(request, "meetings/detail.html", context)
-
-
-def _when(meeting: Meeting) -> SafeString:
-    """Start and end as the page shows them twice, rendered once per time (zone)."""
-    (html,) = render_each(
-        "meetings/_when.html",
-        [meeting],
-        lambda m: (m.starts_at, m.ends_at, timezone.get_current_timezone_name()),
-        name="meeting",
-    )
-    return html
-
-
-def _attendee_rows(confirmed: list[dict]) -> SafeString:
-    """The `<li>` of each listed attendee, kept as one fragment (the rows are one line each).
-
-    Its key is the name and organisation of every attendee, so any change
-    to the list renders it again. The rows show nothing about the viewer:
-    who is listed at all is decided by `selectors.confirmed_for_page`.
-    """
-    if not confirmed:
-        return SafeString()
-    for attendee in confirmed:
-        full_name = f"{attendee['first_name']} {attendee['last_name']}".strip()
-        attendee["name"] = full_name or attendee["email"]
-    (html,) = render_each(
-        "meetings/_attendees.html",
-        [confirmed],
-        lambda attendees: tuple(
-            (a["name"], a["organisation_name"], a["organisation_slug"]) for a in attendees
-        ),
-        name="attendees",
-    )
-    return html
 
 
 @member_required

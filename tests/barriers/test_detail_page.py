@@ -1,17 +1,22 @@
 """The barrier page: a fixed number of queries, and cached rows (comments, timeline,
 endorsers' notes) that show every change made after the page was shown once."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
+from django.db import connection
 from django.utils import timezone, translation
 from django.utils.html import escape
 
 from barriers import services
-from barriers.models import BarrierComment, BarrierEvent, Endorsement, EvidenceFile
+from barriers.models import Barrier, BarrierComment, BarrierEvent, Endorsement, EvidenceFile
 from members.models import Organisation, User
+from policy.models import PolicyItem
 from tests.conftest import client_for
 from tests.factories import BarrierFactory, UserFactory, material, stage
+from tests.policy.factories import PolicyItemFactory
 from thementisch.comments import EDIT_WINDOW
 
 pytestmark = pytest.mark.django_db
@@ -49,9 +54,9 @@ def test_page_runs_a_fixed_number_of_queries(
     client.get(barrier.get_absolute_url())  # the rows are cached; queries are the same
 
     # session, user, barrier (with submitter, organisation, regulation, own
-    # endorsement and which further lists exist), material and stage ids,
-    # timeline, comments, endorsers' notes
-    with django_assert_num_queries(7):
+    # endorsement, material and stage ids, and which further lists exist),
+    # timeline, comments, endorsers' notes (each list read only where it exists)
+    with django_assert_num_queries(6):
         text = page(client, barrier)
 
     assert f"Kommentar {count - 1}" in text
@@ -78,8 +83,9 @@ def test_responses_evidence_and_pilots_are_loaded_when_they_exist(
     client = client_for(peer)
     client.get(barrier.get_absolute_url())
 
-    # the seven of every page, and official responses, evidence, pilots
-    with django_assert_num_queries(10):
+    # session, user, barrier, timeline (no comments nor endorsers' notes to
+    # read), official responses, evidence, pilots
+    with django_assert_num_queries(7):
         text = page(client, barrier)
 
     assert "Wir prüfen das." in text
@@ -160,6 +166,22 @@ def test_comment_rows_show_every_change(barrier, member, peer):
     BarrierComment.objects.filter(pk=comment.pk).update(created_at=later)
     row = comment_html(page(client, barrier), comment)
     assert f'datetime="{timezone.localtime(later).isoformat()}"' in row
+
+
+def test_comment_list_shows_added_comments_after_it_was_shown(barrier, member, peer):
+    """The discussion is one fragment: a new comment is a new key, the others stay."""
+    client = client_for(member)
+    first = services.add_comment(barrier, by=peer, body="Erster Beitrag")
+    page(client, barrier)
+
+    second = services.add_comment(barrier, by=member, body="Zweiter Beitrag")
+    text = page(client, barrier)
+
+    assert "Erster Beitrag" in comment_html(text, first)
+    assert "Zweiter Beitrag" in comment_html(text, second)
+    assert f"/barriers/comments/{second.pk}/edit/" in comment_html(text, second)
+    assert f"/barriers/comments/{first.pk}/edit/" not in comment_html(text, first)
+    assert '<span class="badge text-bg-secondary">2</span>' in text
 
 
 def test_comment_edit_link_follows_author_and_time(barrier, member, peer):
@@ -332,3 +354,150 @@ def test_rows_are_rendered_once(barrier, member, peer, monkeypatch):
     with translation.override("de"):
         page(client, barrier)
     assert "_comment.html" not in rendered
+
+
+# --- the barrier's own facts: title, badges, facts list, description --------------------
+
+
+def _label(barrier, field: str) -> str:
+    with translation.override("de"):
+        return escape(str(getattr(barrier, f"get_{field}_display")()))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("category", "verwaltung_vollzug"),
+        ("need_type", "research"),
+        ("level", "land_nrw"),
+        ("root_cause", "rule"),
+        ("severity", 4),
+        ("status", "in_review"),
+    ],
+)
+def test_fact_labels_show_every_change(barrier, member, field, value):
+    client = client_for(member)
+    before = page(client, barrier)
+    assert _label(barrier, field) in before
+
+    Barrier.objects.filter(pk=barrier.pk).update(**{field: value})
+    barrier.refresh_from_db()
+
+    assert _label(barrier, field) in page(client, barrier)
+
+
+def test_fact_texts_show_every_change(barrier, member):
+    client = client_for(member)
+    page(client, barrier)
+    Barrier.objects.filter(pk=barrier.pk).update(
+        title="Neuer Titel des Hemmnisses",
+        description="Neue *Beschreibung*",
+        impact="Neue Auswirkung",
+        proposed_solution="Neuer Vorschlag",
+        regulation_text="KrWG § 5",
+        subcategory="abfallende",
+        on_behalf="named",
+        on_behalf_names="Hütte A, Hütte B",
+        is_demo=True,
+        created_at=timezone.now() - timedelta(days=400),
+    )
+    barrier.refresh_from_db()
+
+    text = page(client, barrier)
+
+    assert '<h1 class="mb-2">Neuer Titel des Hemmnisses</h1>' in text
+    assert "Neue <em>Beschreibung</em>" in text
+    assert "Neue Auswirkung" in text
+    assert "Neuer Vorschlag" in text
+    assert "KrWG § 5" in text
+    assert f"{_label(barrier, 'category')} – {_label(barrier, 'subcategory')}" in text
+    assert f"{_label(barrier, 'on_behalf')}: Hütte A, Hütte B" in text
+    assert "Demo-Inhalt" in text
+    assert f'datetime="{timezone.localtime(barrier.created_at).isoformat()}"' in text
+
+
+def test_submitter_organisation_and_masking_show_every_change(barrier, member, peer):
+    client = client_for(peer)
+    assert "Mira Schäfer" in page(client, barrier)
+
+    User.objects.filter(pk=member.pk).update(first_name="Mara")
+    Organisation.objects.filter(pk=barrier.organisation_id).update(name="Umbenannt GmbH")
+    text = page(client, barrier)
+    assert "Mara Schäfer, Umbenannt GmbH" in text
+
+    Barrier.objects.filter(pk=barrier.pk).update(is_anonymous=True)
+    text = page(client, barrier)
+    assert "Mara" not in text
+    assert "Umbenannt GmbH" not in text
+    assert '<span class="fst-italic">anonym</span>' in text
+    # The submitter sees their own name and the note that others do not.
+    own = page(client_for(member), barrier)
+    assert "Mara Schäfer, Umbenannt GmbH" in own
+    assert "badge text-bg-warning" in own
+
+
+def test_materials_stages_and_regulation_show_every_change(barrier, member):
+    client = client_for(member)
+    page(client, barrier)
+    barrier.materials.set([material("stahl")])
+    barrier.value_chain_stages.set([stage()])
+    item = PolicyItemFactory(short_name="Alte-VO", slug="alte-vo")
+    Barrier.objects.filter(pk=barrier.pk).update(policy_item=item)
+
+    text = page(client, barrier)
+    assert escape(str(material("stahl"))) in text
+    assert escape(str(stage())) in text
+    assert '<a href="/policy/alte-vo/">Alte-VO</a>' in text
+
+    PolicyItem.objects.filter(pk=item.pk).update(short_name="Neue-VO", slug="neue-vo")
+    barrier.materials.set([material("aluminium")])
+    text = page(client, barrier)
+    assert '<a href="/policy/neue-vo/">Neue-VO</a>' in text
+    assert escape(str(material("aluminium"))) in text
+    assert escape(str(material("stahl"))) not in text
+
+
+def test_forwarding_overdue_and_rejection_show_every_change(barrier, member, ministry_user):
+    client = client_for(member)
+    page(client, barrier)
+    past = timezone.localdate() - timedelta(days=2)
+    Barrier.objects.filter(pk=barrier.pk).update(
+        status="forwarded",
+        forwarded_level="land_nrw",
+        forwarded_to=ministry_user.organisation,
+        answer_by=past,
+    )
+    barrier.refresh_from_db()
+
+    text = page(client, barrier)
+    assert f"{_label(barrier, 'forwarded_level')} – {ministry_user.organisation.name}" in text
+    assert f'<time datetime="{past.isoformat()}">' in text
+    assert "badge text-bg-danger" in text  # answer overdue
+
+    Organisation.objects.filter(pk=ministry_user.organisation_id).update(name="MWIKE NRW")
+    assert "MWIKE NRW" in page(client, barrier)
+
+    Barrier.objects.filter(pk=barrier.pk).update(status="rejected", rejection_reason="Doppelt")
+    assert "Doppelt" in page(client, barrier)
+
+
+def test_page_reads_the_same_with_the_orm(barrier, member, peer, coordinator, monkeypatch):
+    """Other databases than PostgreSQL read the page with the ORM (taxonomy ids apart)."""
+    barrier.materials.set([material("stahl"), material("aluminium")])
+    barrier.value_chain_stages.set([stage()])
+    services.add_comment(barrier, by=peer, body="Ein Beitrag")
+    services.endorse_barrier(barrier, by=peer, note="Betrifft uns")
+    services.record_event(barrier, actor=coordinator, kind="note", note="Eintrag")
+    pages = {}
+    for vendor in ("postgresql", "other"):
+        if vendor == "other":
+            monkeypatch.setattr(connection, "vendor", vendor)
+        caches["fragments"].clear()
+        pages[vendor] = [
+            re.sub(r"[A-Za-z0-9]{64}", "TOKEN", page(client_for(user), barrier))
+            for user in (member, peer, coordinator)
+        ]
+
+    assert pages["other"] == pages["postgresql"]
+    assert escape(str(material("aluminium"))) in pages["other"][1]
+    assert "Betrifft uns" in pages["other"][1]

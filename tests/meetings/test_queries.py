@@ -1,13 +1,18 @@
 """The list and the meeting page load with a fixed number of queries."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.utils import timezone
 
 from members.models import User
 from sessions import selectors
-from sessions.models import Invitation
+from sessions.models import Document, Invitation
+from tests.conftest import client_for
 from tests.factories import OrganisationFactory, UserFactory
 from tests.meetings.factories import AgendaItemFactory, InvitationFactory, MeetingFactory
 
@@ -64,29 +69,90 @@ def test_meeting_page_query_count_does_not_grow_with_invitations(
 ):
     meeting = MeetingFactory()
     AgendaItemFactory.create_batch(3, meeting=meeting)
+    _document(meeting)
     InvitationFactory(meeting=meeting, user=member, response="yes")
     _invite_many(meeting, invitations)
     member_client.get(f"/meetings/{meeting.pk}/")
 
-    # session, user, meeting, agenda (with barrier and pilot), documents,
-    # answer counts with the own invitation, who said yes, those of them
-    # listed in the directory (with organisations)
-    with django_assert_num_queries(8):
+    # session, user, meeting (with the own invitation and whether agenda and
+    # documents exist), answer counts, agenda (with barrier and pilot),
+    # documents, those who said yes and are listed in the directory
+    with django_assert_num_queries(7):
         response = member_client.get(f"/meetings/{meeting.pk}/")
 
     assert response.status_code == 200
 
 
-def test_answers_for_page_counts_every_answer_and_finds_the_own_invitation(member, peer):
+def test_meeting_page_without_agenda_and_documents_does_not_ask_for_them(
+    member_client, django_assert_num_queries
+):
+    meeting = MeetingFactory()
+    member_client.get(f"/meetings/{meeting.pk}/")
+
+    with django_assert_num_queries(5):
+        response = member_client.get(f"/meetings/{meeting.pk}/")
+
+    html = response.content.decode()
+    assert "Die Tagesordnung folgt." in html
+    assert "Noch keine Dokumente." in html
+
+
+def test_meeting_page_reads_the_own_invitation_and_every_answer(member, peer):
     meeting = MeetingFactory()
     own = InvitationFactory(meeting=meeting, user=member, response="maybe")
     InvitationFactory(meeting=meeting, user=peer, response="yes")
     InvitationFactory(meeting=meeting, email="gast@example.net", name="Gast", response="yes")
+    AgendaItemFactory(meeting=meeting)
 
-    counts, invitation = selectors.answers_for_page(meeting, member)
+    page = selectors.meeting_page(meeting.pk, member)
 
+    assert (page.meeting.pk, page.meeting.title) == (meeting.pk, meeting.title)
+    assert (page.has_agenda, page.has_documents) == (True, False)
+    assert (page.invitation.pk, page.invitation.response) == (own.pk, "maybe")
+    assert page.invitation.created_at == own.created_at  # other fields load on first access
+    assert selectors.meeting_page(meeting.pk, UserFactory()).invitation is None
+    assert selectors.meeting_page(meeting.pk + 1000, member) is None
+    counts = selectors.answer_counts(meeting)
     assert counts == {"pending": 0, "yes": 2, "no": 0, "maybe": 1, "waitlisted": 0, "total": 3}
     assert counts == selectors.response_counts(meeting)
-    assert (invitation.pk, invitation.response) == (own.pk, "maybe")
-    assert invitation.created_at == own.created_at  # other fields load on first access
-    assert selectors.answers_for_page(meeting, UserFactory())[1] is None
+
+
+def test_meeting_page_reads_the_same_with_the_orm(member, coordinator, monkeypatch):
+    """Other databases than PostgreSQL read the page with the ORM: same page."""
+    meeting = MeetingFactory(minutes="Ergebnisse", capacity=50)
+    AgendaItemFactory.create_batch(2, meeting=meeting, speaker="Frau Rede")
+    _document(meeting)
+    InvitationFactory(meeting=meeting, user=member, response="yes")
+    _invite_many(meeting, 12)
+    pages = {}
+    for vendor in ("postgresql", "other"):
+        if vendor == "other":
+            monkeypatch.setattr(connection, "vendor", vendor)
+        caches["fragments"].clear()
+        pages[vendor] = [
+            _without_csrf_tokens(client_for(user).get(f"/meetings/{meeting.pk}/"))
+            for user in (member, coordinator)
+        ]
+
+    assert pages["other"] == pages["postgresql"]
+    member_page = pages["other"][0]
+    assert "Mira Schäfer" in member_page
+    assert "und 3 weitere Personen, die nicht im Mitgliederverzeichnis stehen." in member_page
+    assert "4 von 50 Plätzen belegt" in member_page
+    assert member_page.count("Frau Rede") == 2
+
+
+def _without_csrf_tokens(response) -> str:
+    html = response.content.decode()
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", html)
+
+
+def _document(meeting) -> Document:
+    return Document.objects.create(
+        meeting=meeting,
+        title="Folien",
+        kind=Document.Kind.SLIDES,
+        file=SimpleUploadedFile("folien.pdf", b"%PDF-1.4"),
+        original_name="folien.pdf",
+        size=8,
+    )
