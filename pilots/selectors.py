@@ -11,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection, models
 from django.db.models import Count, F, Q, QuerySet, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -23,10 +24,11 @@ from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
 from thementisch.models import Material
+from thementisch.prepared import PreparedQuery
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
-from .permissions import can_manage_pilot
+from .permissions import can_manage_pilot, pilots_visible_to
 from .services import PICKABLE_BARRIER_STATUSES, pickable_barriers
 from .taxonomy import PartnerRole, short_label
 
@@ -94,7 +96,11 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
     The page is paginated over the model queryset and only its slice is read
     as values: counting a values queryset would join the organisation too.
     """
-    values = list(pilots.values_list(*ROW_COLUMNS))
+    return _rows_of(list(pilots.values_list(*ROW_COLUMNS)))
+
+
+def _rows_of(values: list[tuple]) -> list[PilotRow]:
+    """`PilotRow`s of the `ROW_COLUMNS` values of some pilots; one query."""
     materials: dict[int, list[str]] = defaultdict(list)
     open_needs: dict[int, int] = defaultdict(int)
     english = (get_language() or "de").startswith("en")
@@ -111,6 +117,81 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
         )
         for row in values
     ]
+
+
+# The unfiltered list, the one most requests show: its count and its first pages are
+# compiled to SQL once per process (for the coordinator and for any other member).
+PREPARED_PAGES = 10
+_PREPARED: dict[tuple, PreparedQuery] = {}
+
+
+class _AsRead(models.Field):
+    """The output field of a count read as psycopg returns it (an int): a field
+    without a converter, so that `PreparedQuery` may run the kept SQL."""
+
+
+def _visible(coordinator: bool, user_id: tuple[int, ...]) -> QuerySet[PilotProject]:
+    """`pilots_visible_to`, for the coordinator (no `user_id`) or a member (`(id,)`)."""
+    return pilots_visible_to(user_id[0] if user_id else 0, coordinator=coordinator)
+
+
+def _prepared_count(coordinator: bool) -> PreparedQuery:
+    """`visible_pilots(user).count()` as a one-row `values_list` (no GROUP BY: the
+    only group is a constant)."""
+    key = ("count", coordinator)
+    if key not in _PREPARED:
+        _PREPARED[key] = PreparedQuery(
+            lambda *user_id: (
+                _visible(coordinator, user_id)
+                .order_by()
+                .annotate(whole=Value(1))
+                .values("whole")
+                .annotate(total=Count("pk", output_field=_AsRead()))
+                .values_list("total")
+            )
+        )
+    return _PREPARED[key]
+
+
+def _prepared_page(coordinator: bool, number: int, per_page: int) -> PreparedQuery:
+    """The `ROW_COLUMNS` of page `number` (the slice is part of the SQL)."""
+    key = ("page", coordinator, number, per_page)
+    if key not in _PREPARED:
+        start = (number - 1) * per_page
+        _PREPARED[key] = PreparedQuery(
+            lambda *user_id: list_order(_visible(coordinator, user_id)).values_list(*ROW_COLUMNS)[
+                start : start + per_page
+            ]
+        )
+    return _PREPARED[key]
+
+
+def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotRow]]:
+    """The page `number` (a query string value) of all pilots `user` (a member) may
+    see, newest first, as `Paginator.get_page` gives it, and its rows; three queries.
+
+    The same reads as `Paginator(list_order(visible_pilots(user)), per_page)` and
+    `pilot_rows`, but the count and the first `PREPARED_PAGES` pages run as SQL
+    compiled once: building these ORM queries costs more than answering them.
+    """
+    coordinator = is_coordinator(user)
+    user_id = () if coordinator else (user.pk,)
+    paginator = Paginator((), per_page)
+    paginator.count = _prepared_count(coordinator).rows(*user_id)[0][0]
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if number <= PREPARED_PAGES:
+        values = _prepared_page(coordinator, number, per_page).rows(*user_id)
+    else:
+        start = (number - 1) * per_page
+        pilots = list_order(_visible(coordinator, user_id))
+        values = list(pilots.values_list(*ROW_COLUMNS)[start : start + per_page])
+    rows = _rows_of(values)
+    return Page(rows, number, paginator), rows
 
 
 # The page's ids once, in a VALUES list: psycopg caches the parsed query only up to 50
