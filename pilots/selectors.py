@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
@@ -99,6 +100,11 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
     return _rows_of(list(pilots.values_list(*ROW_COLUMNS)))
 
 
+# Labels as read from the database (plain strings, never lazy ones): a page shows the
+# same few dozen materials again and again.
+_short_label = lru_cache(maxsize=1024)(short_label)
+
+
 def _rows_of(values: list[tuple]) -> list[PilotRow]:
     """`PilotRow`s of the `ROW_COLUMNS` values of some pilots; one query."""
     materials: dict[int, list[str]] = defaultdict(list)
@@ -108,7 +114,7 @@ def _rows_of(values: list[tuple]) -> list[PilotRow]:
         if label_de is None:
             open_needs[pilot_id] += 1
         else:
-            materials[pilot_id].append(short_label(label_en if english and label_en else label_de))
+            materials[pilot_id].append(_short_label(label_en if english and label_en else label_de))
     return [
         PilotRow(
             *row,

@@ -175,6 +175,20 @@ def test_list_pages_without_filters(member_client, peer):
     assert 'href="?page=1"' in second.content.decode()
 
 
+def test_list_count_and_pages_follow_new_pilots(member_client, peer):
+    """The count line and the pagination are cached by the count and the page."""
+    PilotFactory.create_batch(25, proposer=peer)
+    html = member_client.get("/pilots/").content.decode()
+    assert "25 Pilotprojekte" in html
+    assert "Seite 1 von" not in html
+
+    PilotFactory(proposer=peer)
+    html = member_client.get("/pilots/").content.decode()
+    assert "26 Pilotprojekte" in html
+    assert "Seite 1 von 2" in html
+    assert 'href="?page=2"' in html
+
+
 def test_mine_filter(member, peer):
     PilotFactory(title="Meiner", proposer=member)
     joined = PilotFactory(title="Mitgemacht", proposer=peer)
