@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import connection, models
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -141,40 +141,45 @@ def _visible(coordinator: bool, user_id: tuple[int, ...]) -> QuerySet[PilotProje
     return pilots_visible_to(user_id[0] if user_id else 0, coordinator=coordinator)
 
 
+def _counted(pilots: QuerySet[PilotProject]) -> QuerySet:
+    """`pilots.count()` as a one-row `values_list` (no GROUP BY: the only group is a
+    constant)."""
+    return (
+        pilots.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(total=Count("pk", output_field=_AsRead()))
+        .values_list("total")
+    )
+
+
 def _prepared_count(coordinator: bool) -> PreparedQuery:
-    """`visible_pilots(user).count()` as a one-row `values_list` (no GROUP BY: the
-    only group is a constant)."""
+    """`visible_pilots(user).count()`."""
     key = ("count", coordinator)
     if key not in _PREPARED:
-        _PREPARED[key] = PreparedQuery(
-            lambda *user_id: (
-                _visible(coordinator, user_id)
-                .order_by()
-                .annotate(whole=Value(1))
-                .values("whole")
-                .annotate(total=Count("pk", output_field=_AsRead()))
-                .values_list("total")
-            )
-        )
+        _PREPARED[key] = PreparedQuery(lambda *user_id: _counted(_visible(coordinator, user_id)))
     return _PREPARED[key]
 
 
 def _prepared_page(coordinator: bool, number: int, per_page: int) -> PreparedQuery:
-    """The `ROW_COLUMNS` of page `number` (the slice is part of the SQL)."""
+    """The `ROW_COLUMNS` of page `number` (the slice is part of the SQL), each with
+    the count of all visible pilots (computed once, as an uncorrelated subquery)."""
     key = ("page", coordinator, number, per_page)
     if key not in _PREPARED:
         start = (number - 1) * per_page
         _PREPARED[key] = PreparedQuery(
-            lambda *user_id: list_order(_visible(coordinator, user_id)).values_list(*ROW_COLUMNS)[
-                start : start + per_page
-            ]
+            lambda *user_id: list_order(_visible(coordinator, user_id)).values_list(
+                *ROW_COLUMNS,
+                Subquery(_counted(_visible(coordinator, user_id)), output_field=_AsRead()),
+            )[start : start + per_page]
         )
     return _PREPARED[key]
 
 
 def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotRow]]:
     """The page `number` (a query string value) of all pilots `user` (a member) may
-    see, newest first, as `Paginator.get_page` gives it, and its rows; three queries.
+    see, newest first, as `Paginator.get_page` gives it, and its rows; two queries
+    (three for a page past the end).
 
     The same reads as `Paginator(list_order(visible_pilots(user)), per_page)` and
     `pilot_rows`, but the count and the first `PREPARED_PAGES` pages run as SQL
@@ -183,6 +188,18 @@ def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotR
     coordinator = is_coordinator(user)
     user_id = () if coordinator else (user.pk,)
     paginator = Paginator((), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as `get_page`: not a number is the first page
+    if 1 <= wanted <= PREPARED_PAGES:
+        # The common case, a page that exists: its rows carry the count.
+        values = _prepared_page(coordinator, wanted, per_page).rows(*user_id)
+        if values:
+            paginator.count = values[0][-1]
+            rows = _rows_of([row[:-1] for row in values])
+            return Page(rows, wanted, paginator), rows
+    # No such page (or no pilots): the count decides which page `get_page` shows.
     paginator.count = _prepared_count(coordinator).rows(*user_id)[0][0]
     try:
         number = paginator.validate_number(number)
@@ -190,8 +207,10 @@ def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotR
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    if number <= PREPARED_PAGES:
-        values = _prepared_page(coordinator, number, per_page).rows(*user_id)
+    if not paginator.count:
+        values = []
+    elif number <= PREPARED_PAGES:
+        values = [row[:-1] for row in _prepared_page(coordinator, number, per_page).rows(*user_id)]
     else:
         start = (number - 1) * per_page
         pilots = list_order(_visible(coordinator, user_id))

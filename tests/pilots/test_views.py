@@ -1,5 +1,6 @@
 """The pilot pages: list, board, form, detail, applications, comments, search."""
 
+import itertools
 import re
 
 import pytest
@@ -44,9 +45,9 @@ def make_pilots(count: int) -> list[PilotProject]:
 def test_list_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, count, rows, materials and open needs of the rows (one query),
-    # material and stage options
-    with django_assert_num_queries(7):
+    # session, user, rows with the count, materials and open needs of the rows (one
+    # query), material and stage options
+    with django_assert_num_queries(6):
         response = member_client.get("/pilots/")
 
     assert response.status_code == 200
@@ -123,7 +124,7 @@ def test_list_hides_drafts_of_others(member, peer):
 def test_unfiltered_pages_are_those_of_the_orm(who, member, peer, coordinator, monkeypatch):
     """`list_page` (SQL compiled once) gives the pages and rows `Paginator` and
     `pilot_rows` give, for any page value, also past the prepared pages."""
-    monkeypatch.setattr(selectors, "PREPARED_PAGES", 2)
+    monkeypatch.setattr(selectors, "PREPARED_PAGES", 3)
     viewer = {"member": member, "coordinator": coordinator}[who]
     PilotFactory(title="Eigener Entwurf", status=Status.DRAFT, proposer=member)
     PilotFactory(title="Fremder Entwurf", status=Status.DRAFT, proposer=peer)
@@ -132,9 +133,11 @@ def test_unfiltered_pages_are_those_of_the_orm(who, member, peer, coordinator, m
         pilot.materials.set([material("zink"), material("kupfer")][: number % 3])
         NeedFactory.create_batch(number % 2, pilot=pilot)
 
-    for value in [None, "", "1", "2", "3", "4", "99", "0", "-1", "x", "2.0"]:
-        page, rows = selectors.list_page(viewer, value, 2)
-        expected = Paginator(selectors.list_order(visible_pilots(viewer)), 2).get_page(value)
+    values = [None, "", "1", "2", "3", "4", "99", "0", "-1", "x", "2.0"]
+    for value, per_page in itertools.product(values, [2, 5]):
+        page, rows = selectors.list_page(viewer, value, per_page)
+        pilots = selectors.list_order(visible_pilots(viewer))
+        expected = Paginator(pilots, per_page).get_page(value)
         assert (page.number, page.paginator.count, page.paginator.num_pages) == (
             expected.number,
             expected.paginator.count,
@@ -146,6 +149,9 @@ def test_unfiltered_pages_are_those_of_the_orm(who, member, peer, coordinator, m
 
 def test_unfiltered_reads_run_as_kept_sql(member, coordinator, django_assert_num_queries):
     """The count and the rows pass `PreparedQuery`'s checks (no ORM fallback)."""
+    with django_assert_num_queries(2):  # no rows, so the count
+        page, rows = selectors.list_page(member, None, 25)
+    assert (page.number, page.paginator.count, rows) == (1, 0, [])
     PilotFactory()
     for viewer, user_id in [(member, (member.pk,)), (coordinator, ())]:
         coordinator_view = viewer == coordinator
@@ -154,7 +160,7 @@ def test_unfiltered_reads_run_as_kept_sql(member, coordinator, django_assert_num
             selectors._prepared_page(coordinator_view, 1, 25),
         ):
             assert query._compile(len(user_id)) is not None
-        with django_assert_num_queries(3):  # count, rows, materials and needs
+        with django_assert_num_queries(2):  # rows with the count, materials and needs
             page, rows = selectors.list_page(viewer, None, 25)
         assert page.paginator.count == len(rows) == 1
 
