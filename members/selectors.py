@@ -2,7 +2,7 @@ from typing import Any, NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db import models
-from django.db.models import Count, QuerySet, Value
+from django.db.models import Count, QuerySet, Subquery, Value
 
 from thementisch.prepared import PreparedQuery
 
@@ -72,44 +72,62 @@ class _AsRead(models.Field):
     without a converter, so that `PreparedQuery` may run the kept SQL."""
 
 
-def _prepared_count() -> PreparedQuery:
+def _counted() -> QuerySet:
     """`directory_members().count()` as a one-row `values_list` (no GROUP BY: the
     only group is a constant)."""
+    return (
+        directory_members()
+        .order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(total=Count("pk", output_field=_AsRead()))
+        .values_list("total")
+    )
+
+
+def _prepared_count() -> PreparedQuery:
     key = ("count",)
     if key not in _PREPARED:
-        _PREPARED[key] = PreparedQuery(
-            lambda: (
-                directory_members()
-                .order_by()
-                .annotate(whole=Value(1))
-                .values("whole")
-                .annotate(total=Count("pk", output_field=_AsRead()))
-                .values_list("total")
-            )
-        )
+        _PREPARED[key] = PreparedQuery(_counted)
     return _PREPARED[key]
 
 
 def _prepared_page(number: int, per_page: int) -> PreparedQuery:
-    """The `_ROW_COLUMNS` of page `number` (the slice is part of the SQL)."""
+    """The `_ROW_COLUMNS` of page `number` (the slice is part of the SQL), each with
+    the count of the whole directory (computed once, as an uncorrelated subquery)."""
     key = ("page", number, per_page)
     if key not in _PREPARED:
         start = (number - 1) * per_page
         _PREPARED[key] = PreparedQuery(
-            lambda: directory_members().values_list(*_ROW_COLUMNS)[start : start + per_page]
+            lambda: directory_members().values_list(
+                *_ROW_COLUMNS, Subquery(_counted(), output_field=_AsRead())
+            )[start : start + per_page]
         )
     return _PREPARED[key]
 
 
 def directory_page(number: Any, per_page: int) -> tuple[Page, list[DirectoryRow]]:
     """The page `number` (a query string value) of the whole directory, as
-    `Paginator.get_page` gives it, and its rows; two queries.
+    `Paginator.get_page` gives it, and its rows; one query (two for a page past
+    the end).
 
     The same reads as `Paginator(directory_members(), per_page)` and
     `directory_rows`, but the count and the first `PREPARED_PAGES` pages run as
     SQL compiled once: building these ORM queries costs more than answering them.
     """
     paginator = Paginator((), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as `get_page`: not a number is the first page
+    if 1 <= wanted <= PREPARED_PAGES:
+        # The common case, a page that exists: its rows carry the count.
+        values = _prepared_page(wanted, per_page).rows()
+        if values:
+            paginator.count = values[0][-1]
+            rows = [DirectoryRow._make(row[:-1]) for row in values]
+            return Page(rows, wanted, paginator), rows
+    # No such page (or nobody listed): the count decides which page `get_page` shows.
     paginator.count = _prepared_count().rows()[0][0]
     try:
         number = paginator.validate_number(number)
@@ -117,8 +135,10 @@ def directory_page(number: Any, per_page: int) -> tuple[Page, list[DirectoryRow]
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    if number <= PREPARED_PAGES:
-        values = _prepared_page(number, per_page).rows()
+    if not paginator.count:
+        values = []
+    elif number <= PREPARED_PAGES:
+        values = [row[:-1] for row in _prepared_page(number, per_page).rows()]
     else:
         start = (number - 1) * per_page
         values = list(directory_members().values_list(*_ROW_COLUMNS)[start : start + per_page])
