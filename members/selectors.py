@@ -1,6 +1,10 @@
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from django.db.models import QuerySet
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import models
+from django.db.models import Count, QuerySet, Subquery, Value
+
+from thementisch.prepared import PreparedQuery
 
 from .models import OrganisationType, User
 
@@ -45,12 +49,98 @@ def directory_rows(members: QuerySet[User]) -> list[DirectoryRow]:
     The page is paginated over the model queryset and only its slice is read
     as values: counting a values queryset would join the organisation too.
     """
-    values = members.values_list(
-        "first_name",
-        "last_name",
-        "position",
-        "organisation__name",
-        "organisation__slug",
-        "organisation__kind",
+    return [DirectoryRow._make(row) for row in members.values_list(*_ROW_COLUMNS)]
+
+
+_ROW_COLUMNS = (
+    "first_name",
+    "last_name",
+    "position",
+    "organisation__name",
+    "organisation__slug",
+    "organisation__kind",
+)
+
+# The unfiltered directory, the one most requests show: its count and its first pages
+# are compiled to SQL once per process.
+PREPARED_PAGES = 10
+_PREPARED: dict[tuple, PreparedQuery] = {}
+
+
+class _AsRead(models.Field):
+    """The output field of a count read as psycopg returns it (an int): a field
+    without a converter, so that `PreparedQuery` may run the kept SQL."""
+
+
+def _counted() -> QuerySet:
+    """`directory_members().count()` as a one-row `values_list` (no GROUP BY: the
+    only group is a constant)."""
+    return (
+        directory_members()
+        .order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(total=Count("pk", output_field=_AsRead()))
+        .values_list("total")
     )
-    return [DirectoryRow._make(row) for row in values]
+
+
+def _prepared_count() -> PreparedQuery:
+    key = ("count",)
+    if key not in _PREPARED:
+        _PREPARED[key] = PreparedQuery(_counted)
+    return _PREPARED[key]
+
+
+def _prepared_page(number: int, per_page: int) -> PreparedQuery:
+    """The `_ROW_COLUMNS` of page `number` (the slice is part of the SQL), each with
+    the count of the whole directory (computed once, as an uncorrelated subquery)."""
+    key = ("page", number, per_page)
+    if key not in _PREPARED:
+        start = (number - 1) * per_page
+        _PREPARED[key] = PreparedQuery(
+            lambda: directory_members().values_list(
+                *_ROW_COLUMNS, Subquery(_counted(), output_field=_AsRead())
+            )[start : start + per_page]
+        )
+    return _PREPARED[key]
+
+
+def directory_page(number: Any, per_page: int) -> tuple[Page, list[DirectoryRow]]:
+    """The page `number` (a query string value) of the whole directory, as
+    `Paginator.get_page` gives it, and its rows; one query (two for a page past
+    the end).
+
+    The same reads as `Paginator(directory_members(), per_page)` and
+    `directory_rows`, but the count and the first `PREPARED_PAGES` pages run as
+    SQL compiled once: building these ORM queries costs more than answering them.
+    """
+    paginator = Paginator((), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as `get_page`: not a number is the first page
+    if 1 <= wanted <= PREPARED_PAGES:
+        # The common case, a page that exists: its rows carry the count.
+        values = _prepared_page(wanted, per_page).rows()
+        if values:
+            paginator.count = values[0][-1]
+            rows = [DirectoryRow._make(row[:-1]) for row in values]
+            return Page(rows, wanted, paginator), rows
+    # No such page (or nobody listed): the count decides which page `get_page` shows.
+    paginator.count = _prepared_count().rows()[0][0]
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if not paginator.count:
+        values = []
+    elif number <= PREPARED_PAGES:
+        values = [row[:-1] for row in _prepared_page(number, per_page).rows()]
+    else:
+        start = (number - 1) * per_page
+        values = list(directory_members().values_list(*_ROW_COLUMNS)[start : start + per_page])
+    rows = [DirectoryRow._make(row) for row in values]
+    return Page(rows, number, paginator), rows

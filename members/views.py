@@ -22,22 +22,24 @@ from .filters import MemberFilter
 from .forms import DeleteAccountForm, ProfileForm
 from .models import Organisation, User
 from .permissions import member_required
-from .selectors import directory_members, directory_rows
+from .selectors import directory_members, directory_page, directory_rows
 
 DIRECTORY_PAGE_SIZE = 50
 
 
 @member_required
 def directory(request: HttpRequest) -> HttpResponse:
-    listed = directory_members()
-    if request.GET:
-        member_filter = MemberFilter(request.GET, queryset=listed)
-        listed = member_filter.qs
+    if request.GET.keys() - {"page"}:
+        member_filter = MemberFilter(request.GET, queryset=directory_members())
+        page = Paginator(member_filter.qs, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+        members = directory_rows(page.object_list)
     else:
-        # Nothing to filter: the form is built only when its cached markup is missing.
-        member_filter = SimpleLazyObject(lambda: MemberFilter(None, queryset=listed))
-    page = Paginator(listed, DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    members = directory_rows(page.object_list)
+        # Nothing to filter: the form is built only when its cached markup is missing,
+        # the count and the page are read with SQL compiled once.
+        member_filter = SimpleLazyObject(
+            lambda: MemberFilter(request.GET or None, queryset=directory_members())
+        )
+        page, members = directory_page(request.GET.get("page"), DIRECTORY_PAGE_SIZE)
     # One string for the table body (rows rendered by our template), no template loop.
     rows = mark_safe(
         "".join(render_each("members/_directory_row.html", members, tuple, name="member"))

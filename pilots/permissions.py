@@ -21,10 +21,19 @@ def visible_pilots(user) -> QuerySet[PilotProject]:
     """Pilots `user` may see: published ones, plus own drafts (all for the coordinator)."""
     if not is_member(user):
         return PilotProject.objects.none()
+    return pilots_visible_to(user.pk, coordinator=is_coordinator(user))
+
+
+def pilots_visible_to(user_id: int, *, coordinator: bool) -> QuerySet[PilotProject]:
+    """`visible_pilots` of a member (`user_id`), who is the coordinator or not.
+
+    Takes the id, not the user, so a query can be compiled once for any member
+    (see `selectors.list_page`).
+    """
     pilots = PilotProject.objects.all()
-    if is_coordinator(user):
+    if coordinator:
         return pilots
-    return pilots.filter(~Q(status=PilotProject.Status.DRAFT) | Q(proposer=user))
+    return pilots.filter(~Q(status=PilotProject.Status.DRAFT) | Q(proposer_id=user_id))
 
 
 def can_view_pilot(user, pilot: PilotProject) -> bool:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from django.db import connection
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db import connection, models
+from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
@@ -23,10 +25,11 @@ from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
 from thementisch.models import Material
+from thementisch.prepared import PreparedQuery
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
-from .permissions import can_manage_pilot
+from .permissions import can_manage_pilot, pilots_visible_to
 from .services import PICKABLE_BARRIER_STATUSES, pickable_barriers
 from .taxonomy import PartnerRole, short_label
 
@@ -94,7 +97,16 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
     The page is paginated over the model queryset and only its slice is read
     as values: counting a values queryset would join the organisation too.
     """
-    values = list(pilots.values_list(*ROW_COLUMNS))
+    return _rows_of(list(pilots.values_list(*ROW_COLUMNS)))
+
+
+# Labels as read from the database (plain strings, never lazy ones): a page shows the
+# same few dozen materials again and again.
+_short_label = lru_cache(maxsize=1024)(short_label)
+
+
+def _rows_of(values: list[tuple]) -> list[PilotRow]:
+    """`PilotRow`s of the `ROW_COLUMNS` values of some pilots; one query."""
     materials: dict[int, list[str]] = defaultdict(list)
     open_needs: dict[int, int] = defaultdict(int)
     english = (get_language() or "de").startswith("en")
@@ -102,7 +114,7 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
         if label_de is None:
             open_needs[pilot_id] += 1
         else:
-            materials[pilot_id].append(short_label(label_en if english and label_en else label_de))
+            materials[pilot_id].append(_short_label(label_en if english and label_en else label_de))
     return [
         PilotRow(
             *row,
@@ -111,6 +123,100 @@ def pilot_rows(pilots: QuerySet[PilotProject]) -> list[PilotRow]:
         )
         for row in values
     ]
+
+
+# The unfiltered list, the one most requests show: its count and its first pages are
+# compiled to SQL once per process (for the coordinator and for any other member).
+PREPARED_PAGES = 10
+_PREPARED: dict[tuple, PreparedQuery] = {}
+
+
+class _AsRead(models.Field):
+    """The output field of a count read as psycopg returns it (an int): a field
+    without a converter, so that `PreparedQuery` may run the kept SQL."""
+
+
+def _visible(coordinator: bool, user_id: tuple[int, ...]) -> QuerySet[PilotProject]:
+    """`pilots_visible_to`, for the coordinator (no `user_id`) or a member (`(id,)`)."""
+    return pilots_visible_to(user_id[0] if user_id else 0, coordinator=coordinator)
+
+
+def _counted(pilots: QuerySet[PilotProject]) -> QuerySet:
+    """`pilots.count()` as a one-row `values_list` (no GROUP BY: the only group is a
+    constant)."""
+    return (
+        pilots.order_by()
+        .annotate(whole=Value(1))
+        .values("whole")
+        .annotate(total=Count("pk", output_field=_AsRead()))
+        .values_list("total")
+    )
+
+
+def _prepared_count(coordinator: bool) -> PreparedQuery:
+    """`visible_pilots(user).count()`."""
+    key = ("count", coordinator)
+    if key not in _PREPARED:
+        _PREPARED[key] = PreparedQuery(lambda *user_id: _counted(_visible(coordinator, user_id)))
+    return _PREPARED[key]
+
+
+def _prepared_page(coordinator: bool, number: int, per_page: int) -> PreparedQuery:
+    """The `ROW_COLUMNS` of page `number` (the slice is part of the SQL), each with
+    the count of all visible pilots (computed once, as an uncorrelated subquery)."""
+    key = ("page", coordinator, number, per_page)
+    if key not in _PREPARED:
+        start = (number - 1) * per_page
+        _PREPARED[key] = PreparedQuery(
+            lambda *user_id: list_order(_visible(coordinator, user_id)).values_list(
+                *ROW_COLUMNS,
+                Subquery(_counted(_visible(coordinator, user_id)), output_field=_AsRead()),
+            )[start : start + per_page]
+        )
+    return _PREPARED[key]
+
+
+def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotRow]]:
+    """The page `number` (a query string value) of all pilots `user` (a member) may
+    see, newest first, as `Paginator.get_page` gives it, and its rows; two queries
+    (three for a page past the end).
+
+    The same reads as `Paginator(list_order(visible_pilots(user)), per_page)` and
+    `pilot_rows`, but the count and the first `PREPARED_PAGES` pages run as SQL
+    compiled once: building these ORM queries costs more than answering them.
+    """
+    coordinator = is_coordinator(user)
+    user_id = () if coordinator else (user.pk,)
+    paginator = Paginator((), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as `get_page`: not a number is the first page
+    if 1 <= wanted <= PREPARED_PAGES:
+        # The common case, a page that exists: its rows carry the count.
+        values = _prepared_page(coordinator, wanted, per_page).rows(*user_id)
+        if values:
+            paginator.count = values[0][-1]
+            rows = _rows_of([row[:-1] for row in values])
+            return Page(rows, wanted, paginator), rows
+    # No such page (or no pilots): the count decides which page `get_page` shows.
+    paginator.count = _prepared_count(coordinator).rows(*user_id)[0][0]
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if not paginator.count:
+        values = []
+    elif number <= PREPARED_PAGES:
+        values = [row[:-1] for row in _prepared_page(coordinator, number, per_page).rows(*user_id)]
+    else:
+        start = (number - 1) * per_page
+        pilots = list_order(_visible(coordinator, user_id))
+        values = list(pilots.values_list(*ROW_COLUMNS)[start : start + per_page])
+    rows = _rows_of(values)
+    return Page(rows, number, paginator), rows
 
 
 # The page's ids once, in a VALUES list: psycopg caches the parsed query only up to 50

@@ -44,19 +44,29 @@ PAGE_SIZE = 25
 @member_required
 def pilot_list(request: HttpRequest) -> HttpResponse:
     """`/pilots/`: the filtered list, or the board by state with `?view=board`."""
-    pilots = visible_pilots(request.user)
-    if request.GET:
-        pilot_filter = PilotFilter(request.GET, queryset=pilots, request=request)
+    if request.GET.keys() - {"page"}:
+        pilot_filter = PilotFilter(
+            request.GET, queryset=visible_pilots(request.user), request=request
+        )
         pilots = pilot_filter.qs
     else:
         # Nothing to filter: the form is built only when its cached markup is missing.
-        pilot_filter = SimpleLazyObject(lambda: PilotFilter(None, queryset=pilots, request=request))
+        pilot_filter = SimpleLazyObject(
+            lambda: PilotFilter(
+                request.GET or None, queryset=visible_pilots(request.user), request=request
+            )
+        )
+        pilots = None
     context = {"filter": pilot_filter, "view": "list"}
-    if request.GET.get("view") == "board":
+    if pilots is None:
+        # All pilots the member may see: the count and the page in SQL compiled once.
+        page, rows = selectors.list_page(request.user, request.GET.get("page"), PAGE_SIZE)
+    elif request.GET.get("view") == "board":
         context.update(view="board", columns=selectors.board_columns(pilots))
         return render(request, "pilots/board.html", context)
-    page = Paginator(selectors.list_order(pilots), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = selectors.pilot_rows(page.object_list)
+    else:
+        page = Paginator(selectors.list_order(pilots), PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = selectors.pilot_rows(page.object_list)
     # One string for the table body (rows rendered by our template), no template loop.
     html = mark_safe("".join(render_each("pilots/_list_row.html", rows, tuple, name="pilot")))
     context.update(page=page, pilots=rows, rows=html)

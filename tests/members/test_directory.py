@@ -1,7 +1,10 @@
+import itertools
 import re
 
 import pytest
+from django.core.paginator import Paginator
 
+from members import selectors
 from members.models import OrganisationType, User
 from tests.conftest import client_for
 from tests.factories import OrganisationFactory, UserFactory, material, stage
@@ -160,3 +163,51 @@ def test_organisation_page_shows_listed_people(member_client, organisation):
 
 def test_unknown_organisation_is_404(member_client):
     assert member_client.get("/organisations/gibt-es-nicht/").status_code == 404
+
+
+def test_unfiltered_directory_pages_are_those_of_the_orm(member, monkeypatch):
+    """`directory_page` (SQL compiled once) gives the pages and rows `Paginator`
+    and `directory_rows` give, for any page value, also past the prepared pages."""
+    monkeypatch.setattr(selectors, "PREPARED_PAGES", 3)
+    organisation = OrganisationFactory(name="Gießerei Hagen")
+    for number in range(6):
+        UserFactory(last_name=f"Name {number}", organisation=organisation if number % 2 else None)
+    UserFactory(last_name="Versteckt", show_in_directory=False)
+
+    values = [None, "", "1", "2", "3", "4", "99", "0", "-1", "x", "2.0"]
+    for value, per_page in itertools.product(values, [2, 5]):
+        page, rows = selectors.directory_page(value, per_page)
+        expected = Paginator(selectors.directory_members(), per_page).get_page(value)
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.count,
+            expected.paginator.num_pages,
+        )
+        assert rows == list(page) == selectors.directory_rows(expected.object_list)
+    assert page.paginator.count == 7
+
+
+def test_unfiltered_directory_reads_run_as_kept_sql(member, django_assert_num_queries):
+    """The count and the rows pass `PreparedQuery`'s checks (no ORM fallback)."""
+    assert selectors._prepared_count()._compile(0) is not None
+    assert selectors._prepared_page(1, 50)._compile(0) is not None
+    with django_assert_num_queries(1):  # the rows with the count
+        page, rows = selectors.directory_page(None, 50)
+    assert page.paginator.count == len(rows) == 1
+
+
+def test_directory_count_and_pages_follow_new_members(member_client, member):
+    """The count line and the pagination are cached by the count and the page."""
+    for number in range(49):
+        UserFactory(last_name=f"Name {number:02}")
+    html = member_client.get("/members/").content.decode()
+    assert "50 Mitglieder" in html
+    assert "Seite 1 von" not in html
+
+    UserFactory(last_name="Zuletzt")
+    html = member_client.get("/members/").content.decode()
+    assert "51 Mitglieder" in html
+    assert "Seite 1 von 2" in html
+    second = member_client.get("/members/", {"page": "2"}).content.decode()
+    assert "Seite 2 von 2" in second
+    assert "Zuletzt" in second

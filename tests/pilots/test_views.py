@@ -1,13 +1,17 @@
 """The pilot pages: list, board, form, detail, applications, comments, search."""
 
+import itertools
 import re
 
 import pytest
+from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils import translation
 
 from barriers.models import Barrier
+from pilots import selectors
 from pilots.models import PartnerNeed, PilotApplication, PilotComment, PilotProject
+from pilots.permissions import visible_pilots
 from tests.conftest import client_for
 from tests.factories import OrganisationFactory, UserFactory, material, stage
 from tests.pilots.factories import ApplicationFactory, NeedFactory, PilotFactory
@@ -41,9 +45,9 @@ def make_pilots(count: int) -> list[PilotProject]:
 def test_list_runs_a_fixed_number_of_queries(member_client, count, django_assert_num_queries):
     make_pilots(count)
 
-    # session, user, count, rows, materials and open needs of the rows (one query),
-    # material and stage options
-    with django_assert_num_queries(7):
+    # session, user, rows with the count, materials and open needs of the rows (one
+    # query), material and stage options
+    with django_assert_num_queries(6):
         response = member_client.get("/pilots/")
 
     assert response.status_code == 200
@@ -114,6 +118,81 @@ def test_list_hides_drafts_of_others(member, peer):
     titles = [p.title for p in client_for(member).get("/pilots/").context["pilots"]]
 
     assert titles == ["Mein Entwurf"]
+
+
+@pytest.mark.parametrize("who", ["member", "coordinator"])
+def test_unfiltered_pages_are_those_of_the_orm(who, member, peer, coordinator, monkeypatch):
+    """`list_page` (SQL compiled once) gives the pages and rows `Paginator` and
+    `pilot_rows` give, for any page value, also past the prepared pages."""
+    monkeypatch.setattr(selectors, "PREPARED_PAGES", 3)
+    viewer = {"member": member, "coordinator": coordinator}[who]
+    PilotFactory(title="Eigener Entwurf", status=Status.DRAFT, proposer=member)
+    PilotFactory(title="Fremder Entwurf", status=Status.DRAFT, proposer=peer)
+    for number in range(6):
+        pilot = PilotFactory(title=f"Pilot {number}", proposer=peer, trl_current=number or None)
+        pilot.materials.set([material("zink"), material("kupfer")][: number % 3])
+        NeedFactory.create_batch(number % 2, pilot=pilot)
+
+    values = [None, "", "1", "2", "3", "4", "99", "0", "-1", "x", "2.0"]
+    for value, per_page in itertools.product(values, [2, 5]):
+        page, rows = selectors.list_page(viewer, value, per_page)
+        pilots = selectors.list_order(visible_pilots(viewer))
+        expected = Paginator(pilots, per_page).get_page(value)
+        assert (page.number, page.paginator.count, page.paginator.num_pages) == (
+            expected.number,
+            expected.paginator.count,
+            expected.paginator.num_pages,
+        )
+        assert rows == list(page) == selectors.pilot_rows(expected.object_list)
+    assert page.paginator.count == (8 if who == "coordinator" else 7)
+
+
+def test_unfiltered_reads_run_as_kept_sql(member, coordinator, django_assert_num_queries):
+    """The count and the rows pass `PreparedQuery`'s checks (no ORM fallback)."""
+    with django_assert_num_queries(2):  # no rows, so the count
+        page, rows = selectors.list_page(member, None, 25)
+    assert (page.number, page.paginator.count, rows) == (1, 0, [])
+    PilotFactory()
+    for viewer, user_id in [(member, (member.pk,)), (coordinator, ())]:
+        coordinator_view = viewer == coordinator
+        for query in (
+            selectors._prepared_count(coordinator_view),
+            selectors._prepared_page(coordinator_view, 1, 25),
+        ):
+            assert query._compile(len(user_id)) is not None
+        with django_assert_num_queries(2):  # rows with the count, materials and needs
+            page, rows = selectors.list_page(viewer, None, 25)
+        assert page.paginator.count == len(rows) == 1
+
+
+def test_list_pages_without_filters(member_client, peer):
+    for number in range(27):
+        PilotFactory(title=f"Pilot {number:02}", proposer=peer)
+
+    first = member_client.get("/pilots/")
+    second = member_client.get("/pilots/", {"page": "2"})
+    past = member_client.get("/pilots/", {"page": "9"})
+
+    assert [row[0].split()[1] for row in table_rows(first)][:2] == ["26", "25"]
+    assert [row[0].split()[1] for row in table_rows(second)] == ["01", "00"]
+    assert table_rows(past) == table_rows(second)
+    assert "27 Pilotprojekte" in second.content.decode()
+    assert "Seite 2 von 2" in second.content.decode()
+    assert 'href="?page=1"' in second.content.decode()
+
+
+def test_list_count_and_pages_follow_new_pilots(member_client, peer):
+    """The count line and the pagination are cached by the count and the page."""
+    PilotFactory.create_batch(25, proposer=peer)
+    html = member_client.get("/pilots/").content.decode()
+    assert "25 Pilotprojekte" in html
+    assert "Seite 1 von" not in html
+
+    PilotFactory(proposer=peer)
+    html = member_client.get("/pilots/").content.decode()
+    assert "26 Pilotprojekte" in html
+    assert "Seite 1 von 2" in html
+    assert 'href="?page=2"' in html
 
 
 def test_mine_filter(member, peer):
