@@ -93,6 +93,7 @@ def analyze(database_url: str) -> None:
 
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+        conn.execute("CHECKPOINT")  # write the bulk load out now, not during the first page
 
 
 def postgres_version(database_url: str) -> str:
@@ -261,8 +262,13 @@ def main() -> None:
     try:
         cookie = login_cookie(options.port)
         rows = []
-        for target in targets:
-            skipped = options.only and target["name"] != "floor"
+        floor = next(target for target in targets if target["name"] == "floor")
+        # The floor is measured first and again last: a machine that slowed down or
+        # sped up during the run shows as two different floors, and the ratios are
+        # taken against the faster one (the stricter figure).
+        measured_targets = [*targets, {**floor, "name": "floor (again, last)"}]
+        for target in measured_targets:
+            skipped = options.only and not target["name"].startswith("floor")
             if skipped and not any(part in target["name"] for part in options.only):
                 continue
             if target["path"] is None:
@@ -288,7 +294,8 @@ def main() -> None:
 
 
 def render(rows, extras, scale, fill_seconds, seconds, options, database_url) -> str:
-    floor = next((r["rps"] for r in rows if r["name"] == "floor" and r.get("rps")), None)
+    floors = [r["rps"] for r in rows if r["name"].startswith("floor") and r.get("rps")]
+    floor = max(floors) if floors else None
     lines = [
         "# Benchmark results",
         "",
@@ -299,6 +306,7 @@ def render(rows, extras, scale, fill_seconds, seconds, options, database_url) ->
         + (f"(filled in {fill_seconds:.0f} s)" if fill_seconds else "(database of an earlier run)"),
         f"- server: gunicorn, {options.workers} sync workers, DEBUG off; load: wrk, 1 thread, "
         f"{options.connections} connections, {seconds} s per page, logged in as a member",
+        "- ratio to floor: against the faster of the two floor runs (first and last)",
         "",
         "| page | requests/s | p50 ms | p99 ms | p99/p50 | SQL queries | ratio to floor |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
