@@ -445,11 +445,6 @@ def updates_since(since: datetime.datetime) -> QuerySet[PolicyUpdate]:
     )
 
 
-def followed_item_ids(user: Any) -> set[int]:
-    """Ids of the items `user` follows."""
-    return set(PolicyFollow.objects.filter(user=user).values_list("item_id", flat=True))
-
-
 def calendar_dates(
     *, year: int | None = None, user: Any = None, followed_only: bool = False
 ) -> QuerySet[PolicyKeyDate]:

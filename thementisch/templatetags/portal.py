@@ -47,12 +47,6 @@ def nav_section(path: str) -> str:
     )
 
 
-@register.filter
-def can_edit(comment, user) -> bool:
-    """Whether `user` may still edit `comment` (author, within 15 minutes)."""
-    return comment.can_be_edited_by(user)
-
-
 _CHECKBOX_WIDGETS = {"checkbox"}
 _CHOICE_LIST_WIDGETS = {"checkboxselectmultiple", "radioselect"}
 _SELECT_WIDGETS = {"select", "selectmultiple", "nullbooleanselect"}
