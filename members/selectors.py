@@ -1,10 +1,9 @@
 from typing import Any, NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import models
 from django.db.models import Count, QuerySet, Subquery, Value
 
-from thementisch.prepared import PreparedQuery
+from thementisch.prepared import AsRead, PreparedQuery
 
 from .models import OrganisationType, User
 
@@ -67,11 +66,6 @@ PREPARED_PAGES = 10
 _PREPARED: dict[tuple, PreparedQuery] = {}
 
 
-class _AsRead(models.Field):
-    """The output field of a count read as psycopg returns it (an int): a field
-    without a converter, so that `PreparedQuery` may run the kept SQL."""
-
-
 def _counted() -> QuerySet:
     """`directory_members().count()` as a one-row `values_list` (no GROUP BY: the
     only group is a constant)."""
@@ -80,7 +74,7 @@ def _counted() -> QuerySet:
         .order_by()
         .annotate(whole=Value(1))
         .values("whole")
-        .annotate(total=Count("pk", output_field=_AsRead()))
+        .annotate(total=Count("pk", output_field=AsRead()))
         .values_list("total")
     )
 
@@ -100,7 +94,7 @@ def _prepared_page(number: int, per_page: int) -> PreparedQuery:
         start = (number - 1) * per_page
         _PREPARED[key] = PreparedQuery(
             lambda: directory_members().values_list(
-                *_ROW_COLUMNS, Subquery(_counted(), output_field=_AsRead())
+                *_ROW_COLUMNS, Subquery(_counted(), output_field=AsRead())
             )[start : start + per_page]
         )
     return _PREPARED[key]

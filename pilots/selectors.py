@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
-from django.db import connection, models
+from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
 from django.db.models.functions import RowNumber
@@ -25,7 +25,7 @@ from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
 from thementisch.models import Material
-from thementisch.prepared import PreparedQuery
+from thementisch.prepared import AsRead, PreparedQuery
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -131,11 +131,6 @@ PREPARED_PAGES = 10
 _PREPARED: dict[tuple, PreparedQuery] = {}
 
 
-class _AsRead(models.Field):
-    """The output field of a count read as psycopg returns it (an int): a field
-    without a converter, so that `PreparedQuery` may run the kept SQL."""
-
-
 def _visible(coordinator: bool, user_id: tuple[int, ...]) -> QuerySet[PilotProject]:
     """`pilots_visible_to`, for the coordinator (no `user_id`) or a member (`(id,)`)."""
     return pilots_visible_to(user_id[0] if user_id else 0, coordinator=coordinator)
@@ -148,7 +143,7 @@ def _counted(pilots: QuerySet[PilotProject]) -> QuerySet:
         pilots.order_by()
         .annotate(whole=Value(1))
         .values("whole")
-        .annotate(total=Count("pk", output_field=_AsRead()))
+        .annotate(total=Count("pk", output_field=AsRead()))
         .values_list("total")
     )
 
@@ -170,7 +165,7 @@ def _prepared_page(coordinator: bool, number: int, per_page: int) -> PreparedQue
         _PREPARED[key] = PreparedQuery(
             lambda *user_id: list_order(_visible(coordinator, user_id)).values_list(
                 *ROW_COLUMNS,
-                Subquery(_counted(_visible(coordinator, user_id)), output_field=_AsRead()),
+                Subquery(_counted(_visible(coordinator, user_id)), output_field=AsRead()),
             )[start : start + per_page]
         )
     return _PREPARED[key]

@@ -26,11 +26,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.db import connections
+from django.db import connections, models
 from django.db.models import QuerySet
 
 # Values no real parameter has; each stands for one argument while compiling.
 PLACEHOLDERS = (-917_000_001, -917_000_002, -917_000_003, -917_000_004)
+
+
+class AsRead(models.Field):
+    """Output field for a count that is read as the driver returns it (an int).
+
+    Django reads `Count(...)` through the integer field's converter, and a
+    column with a converter keeps `PreparedQuery` on the ORM path; with
+    `output_field=AsRead()` the count has none and the kept SQL can run.
+    """
 
 
 class PreparedQuery:
