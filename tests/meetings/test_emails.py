@@ -276,3 +276,20 @@ def test_newlines_in_a_title_cannot_inject_headers(
     assert message["Subject"].startswith("Einladung: Plenum Bcc: angreifer@evil.example am ")
     assert [str(a) for a in message["To"].addresses] == ["Mira Schäfer <mira@example.com>"]
     assert len(mailoutbox[0].recipients()) == 1
+
+
+def test_kept_vtimezone_is_the_one_icalendar_builds(meeting):
+    """The VTIMEZONE built once per process equals add_missing_timezones' own, for
+    every invitation: sharing it between calendars changes none of them."""
+    from sessions import calendar
+
+    invitation = Invitation.objects.create(meeting=meeting, user=meeting.audience_members.first())
+    ours = [calendar.invitation_ics(meeting, invitation, method="REQUEST") for _ in range(2)]
+    reference = calendar._calendar("REQUEST")
+    reference.add_component(calendar.meeting_event(meeting, invitation=invitation))
+    reference.add_missing_timezones()
+    theirs = Calendar.from_ical(reference.to_ical())
+    for ics in ours:
+        cal = Calendar.from_ical(ics)
+        assert cal.walk("VTIMEZONE")[0].to_ical() == theirs.walk("VTIMEZONE")[0].to_ical()
+        assert [c.name for c in cal.subcomponents] == [c.name for c in theirs.subcomponents]
