@@ -271,13 +271,13 @@ def send_next_meetings(user: Any, *, limit: int = 3) -> Callable[[], list[Meetin
 def next_meetings_for(user: Any, *, limit: int = 3) -> list[Meeting]:
     """The member's next meetings (invited, not over), soonest first, with `my_response`.
 
-    One query; only the columns `meetings/_dashboard_row.html` shows are loaded.
+    One query; only the columns `meetings/_list_item.html` shows are loaded.
     """
     return send_next_meetings(user, limit=limit)()
 
 
 def dashboard_row_key(meeting: Meeting) -> tuple:
-    """Everything `meetings/_dashboard_row.html` shows of a meeting (and the member's answer)."""
+    """Everything `meetings/_list_item.html` shows of a meeting (and the member's answer)."""
     return (
         meeting.pk,
         meeting.title,
@@ -301,7 +301,7 @@ def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
         return {
             "next_meetings": meetings,
             "next_meeting_rows": render_each(
-                "meetings/_dashboard_row.html", meetings, dashboard_row_key, name="meeting"
+                "meetings/_list_item.html", meetings, dashboard_row_key, name="meeting"
             ),
         }
 
