@@ -1,9 +1,9 @@
 from typing import Any, NamedTuple
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet, Subquery, Value
 
-from thementisch.prepared import AsRead, PreparedQuery
+from thementisch.prepared import AsRead, PreparedQuery, counted_page
 
 from .models import OrganisationType, User
 
@@ -109,32 +109,13 @@ def directory_page(number: Any, per_page: int) -> tuple[Page, list[DirectoryRow]
     `directory_rows`, but the count and the first `PREPARED_PAGES` pages run as
     SQL compiled once: building these ORM queries costs more than answering them.
     """
-    paginator = Paginator((), per_page)
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1  # as `get_page`: not a number is the first page
-    if 1 <= wanted <= PREPARED_PAGES:
-        # The common case, a page that exists: its rows carry the count.
-        values = _prepared_page(wanted, per_page).rows()
-        if values:
-            paginator.count = values[0][-1]
-            rows = [DirectoryRow._make(row[:-1]) for row in values]
-            return Page(rows, wanted, paginator), rows
-    # No such page (or nobody listed): the count decides which page `get_page` shows.
-    paginator.count = _prepared_count().rows()[0][0]
-    try:
-        number = paginator.validate_number(number)
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        number = paginator.num_pages
-    if not paginator.count:
-        values = []
-    elif number <= PREPARED_PAGES:
-        values = [row[:-1] for row in _prepared_page(number, per_page).rows()]
-    else:
-        start = (number - 1) * per_page
-        values = list(directory_members().values_list(*_ROW_COLUMNS)[start : start + per_page])
+    paginator, number, values = counted_page(
+        number,
+        per_page,
+        page_rows=lambda n: _prepared_page(n, per_page).rows(),
+        count=lambda: _prepared_count().rows()[0][0],
+        slice_rows=lambda start, stop: directory_members().values_list(*_ROW_COLUMNS)[start:stop],
+        prepared_pages=PREPARED_PAGES,
+    )
     rows = [DirectoryRow._make(row) for row in values]
     return Page(rows, number, paginator), rows

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import Window
@@ -25,7 +25,7 @@ from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
 from thementisch.models import Material
-from thementisch.prepared import AsRead, PreparedQuery
+from thementisch.prepared import AsRead, PreparedQuery, counted_page
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -182,34 +182,16 @@ def list_page(user: User, number: Any, per_page: int) -> tuple[Page, list[PilotR
     """
     coordinator = is_coordinator(user)
     user_id = () if coordinator else (user.pk,)
-    paginator = Paginator((), per_page)
-    try:
-        wanted = int(number)
-    except (TypeError, ValueError):
-        wanted = 1  # as `get_page`: not a number is the first page
-    if 1 <= wanted <= PREPARED_PAGES:
-        # The common case, a page that exists: its rows carry the count.
-        values = _prepared_page(coordinator, wanted, per_page).rows(*user_id)
-        if values:
-            paginator.count = values[0][-1]
-            rows = _rows_of([row[:-1] for row in values])
-            return Page(rows, wanted, paginator), rows
-    # No such page (or no pilots): the count decides which page `get_page` shows.
-    paginator.count = _prepared_count(coordinator).rows(*user_id)[0][0]
-    try:
-        number = paginator.validate_number(number)
-    except PageNotAnInteger:
-        number = 1
-    except EmptyPage:
-        number = paginator.num_pages
-    if not paginator.count:
-        values = []
-    elif number <= PREPARED_PAGES:
-        values = [row[:-1] for row in _prepared_page(coordinator, number, per_page).rows(*user_id)]
-    else:
-        start = (number - 1) * per_page
-        pilots = list_order(_visible(coordinator, user_id))
-        values = list(pilots.values_list(*ROW_COLUMNS)[start : start + per_page])
+    paginator, number, values = counted_page(
+        number,
+        per_page,
+        page_rows=lambda n: _prepared_page(coordinator, n, per_page).rows(*user_id),
+        count=lambda: _prepared_count(coordinator).rows(*user_id)[0][0],
+        slice_rows=lambda start, stop: list_order(_visible(coordinator, user_id)).values_list(
+            *ROW_COLUMNS
+        )[start:stop],
+        prepared_pages=PREPARED_PAGES,
+    )
     rows = _rows_of(values)
     return Page(rows, number, paginator), rows
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connections, models
 from django.db.models import QuerySet
 
@@ -75,3 +76,46 @@ class PreparedQuery:
         with connection.cursor() as cursor:
             cursor.execute(sql, [values[slot] if slot is not None else p for slot, p in params])
             return cursor.fetchall()
+
+
+def counted_page(
+    number: Any,
+    per_page: int,
+    *,
+    page_rows: Callable[[int], list[tuple]],
+    count: Callable[[], int],
+    slice_rows: Callable[[int, int], list[tuple]],
+    prepared_pages: int,
+) -> tuple[Paginator, int, list[tuple]]:
+    """The page `Paginator.get_page(number)` would show, for a list whose first
+    `prepared_pages` pages are prepared queries whose rows end with the total count.
+
+    `page_rows(n)` reads page n (rows ending with the count; empty past the end),
+    `count()` the total, `slice_rows(start, stop)` the rows of a deeper page.
+    Returns the paginator (its count set), the page number and the page's rows
+    without the count: one query for a page that exists, two past the end.
+    """
+    paginator = Paginator((), per_page)
+    try:
+        wanted = int(number)
+    except (TypeError, ValueError):
+        wanted = 1  # as `get_page`: not a number is the first page
+    if 1 <= wanted <= prepared_pages:
+        values = page_rows(wanted)
+        if values:
+            paginator.count = values[0][-1]
+            return paginator, wanted, [row[:-1] for row in values]
+    # No such page (or an empty list): the count decides which page `get_page` shows.
+    paginator.count = count()
+    try:
+        number = paginator.validate_number(number)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if not paginator.count:
+        return paginator, number, []
+    if number <= prepared_pages:
+        return paginator, number, [row[:-1] for row in page_rows(number)]
+    start = (number - 1) * per_page
+    return paginator, number, list(slice_rows(start, start + per_page))
