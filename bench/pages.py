@@ -13,6 +13,7 @@ is busy. Each figure is the best of --rounds rounds of -n requests.
     .venv/bin/python bench/pages.py -n 20 barriers  # pages whose name contains "barriers"
     .venv/bin/python bench/pages.py --cprofile --sort cumulative dashboard
     .venv/bin/python bench/pages.py --sql meeting   # the SQL of one request, with times
+    .venv/bin/python bench/pages.py --sql --explain policy  # and each query's plan
 """
 
 from __future__ import annotations
@@ -40,6 +41,9 @@ def main() -> None:
     parser.add_argument("--cprofile", action="store_true")
     parser.add_argument("--sort", default="tottime")
     parser.add_argument("--sql", action="store_true")
+    parser.add_argument(
+        "--explain", action="store_true", help="with --sql: EXPLAIN ANALYZE each query"
+    )
     parser.add_argument("--user", default=run.MEMBER)
     options = parser.parse_args()
     env = run.bench_env(os.environ.get("BENCH_DATABASE_URL", run.DEFAULT_DB), 8000)
@@ -93,6 +97,11 @@ def main() -> None:
         if options.sql:
             for query in queries:
                 print(f"    {float(query['time']) * 1000:6.1f} ms  {query['sql'][:400]}")
+                if options.explain and query["sql"].lstrip(" \n(").upper().startswith("SELECT"):
+                    with connection.cursor() as cursor:
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                        for (line,) in cursor.fetchall():
+                            print(f"        {line}")
         if options.cprofile and name != "floor":
             profiler = cProfile.Profile()
             profiler.enable()
