@@ -263,9 +263,14 @@ def main() -> None:
         cookie = login_cookie(options.port)
         rows = []
         floor = next(target for target in targets if target["name"] == "floor")
-        # The floor is measured first and again last: a machine that slowed down or
-        # sped up during the run shows as two different floors, and the ratios are
-        # taken against the faster one (the stricter figure).
+        floor_url = f"http://127.0.0.1:{options.port}{floor['path']}"
+        # The floor is measured first, again between every two pages (shorter) and
+        # last. A machine that slows down or speeds up during the run (it does, by
+        # 15% and more) then shows in the floors next to each page: each page's
+        # ratio is taken against the faster of its two neighbouring floors, and a
+        # second ratio against the fastest floor of the whole run (the strictest).
+        floor_seconds = max(2, seconds // 3)
+        floor_runs = []
         measured_targets = [*targets, {**floor, "name": "floor (again, last)"}]
         for target in measured_targets:
             skipped = options.only and not target["name"].startswith("floor")
@@ -275,15 +280,29 @@ def main() -> None:
                 rows.append({**target, "rps": None})
                 continue
             url = f"http://127.0.0.1:{options.port}{target['path']}"
+            is_floor = target["name"].startswith("floor")
+            if not is_floor and rows and rows[-1]["name"] != "floor":
+                between = run_wrk(floor_url, cookie, floor_seconds, options.connections)
+                floor_runs.append(between["rps"])
+                log(f"floor (between pages): {between['rps']:.1f} req/s")
             run_wrk(url, cookie, 1, options.connections)  # warm-up
             measured = run_wrk(url, cookie, seconds, options.connections)
-            rows.append({**target, **measured})
+            if is_floor:
+                floor_runs.append(measured["rps"])
+            rows.append({**target, **measured, "floor_index": len(floor_runs) - 1})
             log(f"{target['name']}: {measured['rps']:.1f} req/s, {measured['errors']} errors")
+        # The floor measured right after each page.
+        for row in rows:
+            if row.get("rps") is None or row["name"].startswith("floor"):
+                continue
+            index = row["floor_index"]
+            row["floor_before"] = floor_runs[index] if index >= 0 else None
+            row["floor_after"] = floor_runs[index + 1] if index + 1 < len(floor_runs) else None
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
     extras = [] if options.only else extra_measurements(env, smoke)
-    report = render(rows, extras, scale, fill_seconds, seconds, options, database_url)
+    report = render(rows, extras, scale, fill_seconds, seconds, options, database_url, floor_runs)
     print(report)
     if not smoke and not options.only:
         Path(options.results).write_text(report, encoding="utf-8")
@@ -293,8 +312,7 @@ def main() -> None:
         raise SystemExit(f"pages answered with errors: {', '.join(failed)}")
 
 
-def render(rows, extras, scale, fill_seconds, seconds, options, database_url) -> str:
-    floors = [r["rps"] for r in rows if r["name"].startswith("floor") and r.get("rps")]
+def render(rows, extras, scale, fill_seconds, seconds, options, database_url, floors) -> str:
     floor = max(floors) if floors else None
     lines = [
         "# Benchmark results",
@@ -306,20 +324,28 @@ def render(rows, extras, scale, fill_seconds, seconds, options, database_url) ->
         + (f"(filled in {fill_seconds:.0f} s)" if fill_seconds else "(database of an earlier run)"),
         f"- server: gunicorn, {options.workers} sync workers, DEBUG off; load: wrk, 1 thread, "
         f"{options.connections} connections, {seconds} s per page, logged in as a member",
-        "- ratio to floor: against the faster of the two floor runs (first and last)",
+        "- ratio to floor: against the faster of the floor runs right before and right after "
+        "the page; 'strictest' against the fastest floor run of the whole run",
+        "- floor runs in order (req/s): " + ", ".join(f"{rps:.0f}" for rps in floors),
         "",
-        "| page | requests/s | p50 ms | p99 ms | p99/p50 | SQL queries | ratio to floor |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | requests/s | p50 ms | p99 ms | p99/p50 | SQL queries | ratio to floor "
+        "| strictest ratio |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         if row.get("rps") is None:
-            lines.append(f"| {row['name']} | – | – | – | – | – | not built yet |")
+            lines.append(f"| {row['name']} | – | – | – | – | – | not built yet | – |")
             continue
-        ratio = f"{row['rps'] / floor:.2f}" if floor else "–"
+        neighbours = [r for r in (row.get("floor_before"), row.get("floor_after")) if r]
+        if row["name"].startswith("floor"):
+            neighbours = [row["rps"]]
+        near = max(neighbours) if neighbours else None
+        ratio = f"{row['rps'] / near:.2f}" if near else "–"
+        strictest = f"{row['rps'] / floor:.2f}" if floor else "–"
         spread = f"{row['p99'] / row['p50']:.1f}" if row["p50"] else "–"
         lines.append(
             f"| {row['name']} | {row['rps']:.1f} | {row['p50']:.1f} | {row['p99']:.1f} | "
-            f"{spread} | {row['queries']} | {ratio} |"
+            f"{spread} | {row['queries']} | {ratio} | {strictest} |"
         )
     lines += ["", "| measurement | result |", "| --- | --- |"]
     lines += [f"| {name} | {result} |" for name, result in extras]
