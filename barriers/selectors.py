@@ -46,7 +46,7 @@ from members.permissions import is_coordinator, is_ministry
 from thementisch import taxonomy
 from thementisch.fragments import render_each
 from thementisch.models import Material, ValueChainStage
-from thementisch.prepared import PreparedQuery
+from thementisch.prepared import PreparedQuery, statement_cursor
 
 from . import detail_rows, permissions
 from .choices import Category, GovernanceLevel
@@ -818,7 +818,7 @@ def send_dashboard_barriers(user) -> Callable[[], dict[str, list[Barrier]]]:
         return lambda: lists
     visible, visible_params = permissions.visible_barriers_sql(user, "b")
     params = [user.pk, S.MERGED, DASHBOARD_MINE, user.pk, *visible_params, DASHBOARD_ENDORSED]
-    cursor = connection.cursor()
+    cursor = statement_cursor()
     cursor.execute(DASHBOARD_SQL.format(visible=visible), params)
 
     def read() -> dict[str, list[Barrier]]:

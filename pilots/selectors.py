@@ -25,7 +25,7 @@ from members.models import Organisation, User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
 from thementisch.models import Material
-from thementisch.prepared import AsRead, PreparedQuery, counted_page
+from thementisch.prepared import AsRead, PreparedQuery, counted_page, statement_cursor
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -578,7 +578,7 @@ def send_interests(user: User) -> Callable[[], Interests]:
     if connection.vendor != "postgresql":
         rows = list(interests_queryset(user))
         return lambda: _interests(rows)
-    cursor = connection.cursor()
+    cursor = statement_cursor()
     organisation_id = user.organisation_id
     cursor.execute(INTERESTS_SQL, [user.pk, user.pk, organisation_id, organisation_id])
 
@@ -635,7 +635,7 @@ def _matching_needs(
     params.append(MATCHING_NEEDS_LIMIT)
     # Only placeholders and constant conditions are formatted in; values are parameters.
     sql = MATCHING_NEEDS_SQL.format(matches=" OR ".join(matches), not_own=not_own)
-    with connection.cursor() as cursor:
+    with statement_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 

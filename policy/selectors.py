@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from thementisch.fragments import render_each
-from thementisch.prepared import PreparedQuery
+from thementisch.prepared import PreparedQuery, statement_cursor
 from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -523,12 +523,12 @@ def send_dashboard_dates_and_updates(
         dates, updates = (list(queryset) for queryset in dashboard_querysets(user))
         return lambda: (dates, updates)
     today = _today()
-    dates_cursor = connection.cursor()
+    dates_cursor = statement_cursor()
     dates_cursor.execute(
         DASHBOARD_DATES_SQL,
         [user.pk, today, Precision.DAY, Precision.MONTH, today, DASHBOARD_DATES],
     )
-    updates_cursor = connection.cursor()
+    updates_cursor = statement_cursor()
     updates_cursor.execute(DASHBOARD_UPDATES_SQL, [user.pk, DASHBOARD_UPDATES])
 
     def read() -> tuple[list[PolicyKeyDate], list[PolicyUpdate]]:

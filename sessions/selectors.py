@@ -24,7 +24,7 @@ from django.utils import timezone
 from members.models import User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
-from thementisch.prepared import PreparedQuery
+from thementisch.prepared import PreparedQuery, statement_cursor
 
 from .models import AgendaItem, Document, Invitation, Meeting
 
@@ -252,7 +252,7 @@ def send_next_meetings(user: Any, *, limit: int = 3) -> Callable[[], list[Meetin
     if connection.vendor != "postgresql":
         meetings = list(next_meetings_queryset(user)[:limit])
         return lambda: meetings
-    cursor = connection.cursor()
+    cursor = statement_cursor()
     cursor.execute(NEXT_MEETINGS_SQL, [user.pk, timezone.now(), limit])
 
     def read() -> list[Meeting]:

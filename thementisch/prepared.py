@@ -26,7 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db import connection as default_connection
 from django.db import connections, models
 from django.db.models import QuerySet
 
@@ -73,9 +75,47 @@ class PreparedQuery:
         if self._compiled is None:
             return list(self.build(*values))
         sql, params = self._compiled
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(sql, [values[slot] if slot is not None else p for slot, p in params])
             return cursor.fetchall()
+
+
+def statement_cursor(connection=default_connection):
+    """A cursor whose statements PostgreSQL parses and plans once per connection.
+
+    For the hand-written and kept SQL of the hot pages, which run with the same
+    text and new values on every request: planning them again each time costs
+    more than running them. On PostgreSQL with psycopg 3 the statements go to
+    the server with their values apart and are prepared on first use (psycopg
+    keeps up to 100 per connection); elsewhere, or with
+    `DATABASE_PREPARED_STATEMENTS` off (for a pooler in transaction mode without
+    prepared-statement support), it is the ordinary cursor.
+    """
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    connection.ensure_connection()
+    cursor_class = _preparing_cursor_class()
+    if cursor_class is None:  # psycopg2
+        return connection.cursor()
+    return connection._prepare_cursor(cursor_class(connection.connection))
+
+
+_PREPARING_CURSOR: list[type] = []
+
+
+def _preparing_cursor_class() -> type | None:
+    if not _PREPARING_CURSOR:
+        from django.db.backends.postgresql import base
+
+        if not base.is_psycopg3:
+            return None
+
+        class PreparingCursor(base.ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(query, params, prepare=True, binary=binary)
+
+        _PREPARING_CURSOR.append(PreparingCursor)
+    return _PREPARING_CURSOR[0]
 
 
 def counted_page(

@@ -111,6 +111,14 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# The hot pages' own SQL is prepared once per connection (thementisch/prepared.py
+# statement_cursor). Turn off behind a pooler in transaction mode that does not
+# support prepared statements (PgBouncer before 1.21).
+DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
+if DATABASE_PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # psycopg prepares only what asks for it (prepare=True); Django's ordinary
+    # cursors bind on the client and never prepare, whatever this number.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("prepare_threshold", 1_000_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -121,6 +129,8 @@ CACHES = {
     "fragments": env.cache_url("FRAGMENT_CACHE_URL", default="locmemcache://fragments"),
 }
 if CACHES["fragments"]["BACKEND"].endswith("LocMemCache"):
+    # The same, without pickling the strings or checking the keys (thementisch/cache.py).
+    CACHES["fragments"]["BACKEND"] = "thementisch.cache.ProcessMemoryCache"
     CACHES["fragments"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 20_000)
 FRAGMENT_CACHE_TIMEOUT = env.int("FRAGMENT_CACHE_TIMEOUT", default=3600)
 # Set to the release (e.g. the git commit) to skip hashing templates at start-up.

@@ -23,7 +23,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "f"},
+    # As in production (base.py): rendered fragments in process memory.
+    "fragments": {"BACKEND": "thementisch.cache.ProcessMemoryCache", "LOCATION": "f"},
 }
 STORAGES = {
     **STORAGES,  # noqa: F405 -- from base
