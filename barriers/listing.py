@@ -32,6 +32,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from members.permissions import is_coordinator, is_member
+from thementisch.prepared import statement_cursor
 
 from . import permissions, selectors
 from .filters import BarrierFilter
@@ -176,9 +177,12 @@ def _kept(shape: tuple, selection_: Selection, user, number: int, per_page: int,
     return _compiled[shape]
 
 
-def _run(connection, compiled, arguments: list[Any]) -> list[tuple]:
+def _run(connection, compiled, arguments: list[Any], *, prepare: bool) -> list[tuple]:
+    """The rows of kept SQL. Prepared (planned once per connection) unless `prepare`
+    is off: a full-text search is planned for its own words each time, because how
+    many barriers a word matches decides the best plan."""
     sql, slots = compiled
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) if prepare else connection.cursor() as cursor:
         cursor.execute(sql, [arguments[slot] if slot is not None else p for slot, p in slots])
         return cursor.fetchall()
 
@@ -208,11 +212,11 @@ def list_page(
     rows_sql, count_sql, searched = kept
     arguments = _arguments(selection_, user)
     return selectors.page_of_rows(
-        _run(connection, rows_sql, arguments),
+        _run(connection, rows_sql, arguments, prepare=not searched),
         user,
         number=number,
         per_page=per_page,
         searched=searched,
         search_text=selectors._clean_search_text(selection_.search_text),
-        count=lambda: _run(connection, count_sql, arguments)[0][0],
+        count=lambda: _run(connection, count_sql, arguments, prepare=not searched)[0][0],
     )
