@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 
 def current_links(html: str) -> list[str]:
@@ -67,3 +68,42 @@ def test_search_box_keeps_the_query(member):
     client.force_login(member)
     client.get("/search/?q=Kupfer")
     assert 'value="Schrott"' in client.get("/search/?q=Schrott").content.decode()
+
+
+def _csrf_tokens(html: str) -> set[str]:
+    forms = re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    headers = re.findall(r'"X-CSRFToken": "([^"]+)"', html)
+    return set(forms) | set(headers)
+
+
+@pytest.mark.django_db
+def test_cached_header_fills_in_each_requests_own_values_escaped(member, peer):
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first.force_login(member)
+    second.force_login(peer)
+    first.get("/search/?q=Kupfer")  # the header is cached now
+
+    html = second.get('/search/?q="><script>x</script>&page=2').content.decode()
+
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+    assert "<script>x</script>" not in html
+    assert 'name="next" value="/search/?q=%22%3E%3Cscript%3Ex%3C/script%3E&amp;page=2"' in html
+    tokens = _csrf_tokens(html)
+    assert len(tokens) == 1  # the forms and the htmx header carry the same token
+    assert "tmhole7" not in html
+    # The token is this visitor's: the language switch posts with it.
+    answer = second.post(
+        reverse("members:set_language"),
+        {"language": "en", "next": "/policy/", "csrfmiddlewaretoken": tokens.pop()},
+    )
+    assert answer.status_code == 302
+
+
+@pytest.mark.django_db
+def test_cached_header_without_a_search_shows_an_empty_box(member):
+    client = Client()
+    client.force_login(member)
+    client.get("/search/?q=Kupfer")
+    html = client.get("/policy/").content.decode()
+    assert 'id="header-search" name="q" value=""' in html
+    assert 'name="next" value="/policy/"' in html

@@ -1,10 +1,15 @@
 """Template helpers every page may use (loaded as builtins)."""
 
+import re
+
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.core.cache import caches
+from django.core.cache.utils import make_template_fragment_key
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from thementisch.fragments import CACHE_ALIAS as FRAGMENTS
 from thementisch.markdown import render_markdown
 
 register = template.Library()
@@ -129,4 +134,78 @@ def _field_html(field, wrapper: str) -> str:
         field.as_widget(attrs=attrs),
         help_html,
         error_html,
+    )
+
+
+# --- the site header: cached, with the per-request values filled in -----------
+
+# Stand-ins rendered into the cached header where per-request values go. Plain
+# letters and digits: escaping leaves them as they are.
+_HOLES = {
+    "csrf_token": "tmhole7csrf7x",
+    "hole_path": "tmhole7path7x",
+    "hole_query": "tmhole7query7x",
+}
+_HOLE_PATTERN = re.compile("|".join(_HOLES.values()))
+
+
+class CachedHeaderNode(template.Node):
+    """`{% cached_header timeout name vary_on... %}…{% endcached_header %}`
+
+    Like `{% cache %}` in the "fragments" cache, for a part that also shows three
+    values of the request: the CSRF token (`{{ csrf_token }}`, `{% csrf_token %}`),
+    the path with its query string (`{{ hole_path }}`) and the search text
+    (`{{ hole_query }}`, the context's `query`). They are rendered as stand-ins
+    into the cached HTML and filled in, escaped as the template would escape them,
+    on every request (in one pass: a filled-in value is never read again).
+    """
+
+    def __init__(self, nodelist, timeout, name: str, vary_on: list) -> None:
+        self.nodelist = nodelist
+        self.timeout = timeout
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context) -> str:
+        token = context.get("csrf_token")
+        request = context.get("request")
+        if request is None or token is None or str(token) == "NOTPROVIDED":
+            return self._render_plain(context)
+        key = make_template_fragment_key(self.name, [v.resolve(context) for v in self.vary_on])
+        store = caches[FRAGMENTS]
+        html = store.get(key)
+        if html is None:
+            with context.push(**_HOLES):
+                html = str(self.nodelist.render(context))
+            store.set(key, html, int(self.timeout.resolve(context)))
+        query = context.get("query")
+        values = {
+            _HOLES["csrf_token"]: str(token),
+            _HOLES["hole_path"]: conditional_escape(request.get_full_path()),
+            _HOLES["hole_query"]: conditional_escape(query) if query else "",
+        }
+        return mark_safe(_HOLE_PATTERN.sub(lambda match: values[match.group(0)], html))
+
+    def _render_plain(self, context) -> str:
+        request = context.get("request")
+        query = context.get("query")
+        with context.push(
+            hole_path=request.get_full_path() if request is not None else "",
+            hole_query=query or "",
+        ):
+            return self.nodelist.render(context)
+
+
+@register.tag("cached_header")
+def cached_header(parser, token) -> CachedHeaderNode:
+    nodelist = parser.parse(("endcached_header",))
+    parser.delete_first_token()
+    bits = token.split_contents()
+    if len(bits) < 3:
+        raise template.TemplateSyntaxError("cached_header needs a timeout and a name")
+    return CachedHeaderNode(
+        nodelist,
+        parser.compile_filter(bits[1]),
+        bits[2],
+        [parser.compile_filter(bit) for bit in bits[3:]],
     )
