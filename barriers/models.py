@@ -161,7 +161,8 @@ class Barrier(ChoiceLabelsMixin, models.Model):
     )
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
 
-    # Filled by a database trigger on PostgreSQL (migration 0003).
+    # Filled by a database trigger on PostgreSQL (migration 0003); copied with what
+    # the ranked search reads into BarrierSearch by another (0006).
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
