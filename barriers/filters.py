@@ -154,6 +154,7 @@ class BarrierFilter(django_filters.FilterSet):
 
     def filter_queryset(self, queryset):
         filtered = super().filter_queryset(queryset)
+        self.filtered = filtered
         # Headlines are computed by the list for its page only (selectors.list_page).
         self.count_queryset = selectors.apply_search(filtered, self.search_text, headlines=False)
         searched = self.count_queryset
@@ -161,3 +162,22 @@ class BarrierFilter(django_filters.FilterSet):
         if sort == "relevance" and selectors.uses_postgres():
             return searched.order_by("-rank", "-endorsing_organisation_count", "-pk")
         return searched.order_by(*SORTS.get(sort, SORTS["newest"]))
+
+    def ranked_matches(self):
+        """With a search sorted by relevance on PostgreSQL: the matches best first,
+        ranked in the narrow search table (`selectors.ranked_matches`) and
+        limited to the other filters' selection when one is set; else None.
+
+        For a filter set over `permissions.visible_barriers(self.user)` (after
+        `filter_queryset`): the search table applies the same rule itself.
+        """
+        if not (self.search_text and self.sort_key == "relevance" and selectors.uses_postgres()):
+            return None
+        data = self.form.cleaned_data
+        other_filters = any(
+            value not in ([], (), {}, "", None, False)
+            for name, value in data.items()
+            if name not in ("q", "sort")
+        )
+        within = self.filtered if other_filters else None
+        return selectors.ranked_matches(self.user, self.search_text, within=within)

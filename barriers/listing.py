@@ -121,6 +121,7 @@ def _querysets(selection_: Selection, user, *, number: int, per_page: int):
         search_text=selection_.search_text,
         offset=(number - 1) * per_page,
         limit=per_page + 1,
+        ranked=filterset.ranked_matches(),
     )
 
 

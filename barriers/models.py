@@ -161,7 +161,8 @@ class Barrier(ChoiceLabelsMixin, models.Model):
     )
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
 
-    # Filled by a database trigger on PostgreSQL (migration 0003).
+    # Filled by a database trigger on PostgreSQL (migration 0003); copied with what
+    # the ranked search reads into BarrierSearch by another (0006).
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -363,3 +364,40 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_level_display()}"
+
+
+class BarrierSearch(models.Model):
+    """What the ranked full-text search reads of a barrier, in a narrow table.
+
+    Ranking reads the search vector of every match; from the wide barrier rows
+    that costs several times what it costs here. Written only by a database
+    trigger on `barriers_barrier` (PostgreSQL, migration 0006), so every write
+    path keeps it current; on SQLite it stays empty and unused. The status and
+    the submitter are here so that the visibility rule
+    (`permissions.visible_barriers_q`) applies to this table as it is.
+    """
+
+    barrier = models.OneToOneField(
+        Barrier,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True)
+    status = models.CharField(max_length=20)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,  # follows the barrier's author (SET_NULL there)
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    endorsing_organisation_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [GinIndex(fields=["search_vector"], name="barrier_search_side_idx")]
+
+    def __str__(self) -> str:
+        return f"search row of barrier {self.barrier_id}"

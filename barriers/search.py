@@ -18,12 +18,19 @@ def search_barriers(request, query: str) -> SearchSection | None:
     user = request.user
     if not is_member(user):
         return None
-    matches = selectors.apply_search(selectors.list_queryset(user), query)
+    base = selectors.list_queryset(user)
+    count_queryset = None
     if selectors.uses_postgres():
-        matches = matches.order_by("-rank", "-endorsing_organisation_count", "-pk")
+        # Ranked and counted in the narrow search table; only the shown rows
+        # are read from the barriers, with their headlines.
+        ranked = count_queryset = selectors.ranked_matches(user, query)
+        base = base.filter(pk__in=ranked.values("pk")[: LIMIT + 1])
+    matches = selectors.apply_search(base, query)
+    if selectors.uses_postgres():
+        matches = matches.order_by(*selectors.SEARCH_ORDER)
     else:
         matches = matches.order_by("-endorsing_organisation_count", "-created_at")
-    page = selectors.paginate(matches, page=1, per_page=LIMIT)
+    page = selectors.paginate(matches, page=1, per_page=LIMIT, count_queryset=count_queryset)
     results = []
     for barrier in permissions.mask_all(page.object_list, user):
         snippet = getattr(barrier, "snippet", None)

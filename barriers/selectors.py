@@ -54,6 +54,7 @@ from .models import (
     Barrier,
     BarrierComment,
     BarrierEvent,
+    BarrierSearch,
     Endorsement,
     EvidenceFile,
     OfficialResponse,
@@ -144,6 +145,29 @@ def apply_search(
     for word in text.split():
         queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
     return queryset
+
+
+SEARCH_ORDER = ("-rank", "-endorsing_organisation_count", "-pk")
+
+
+def ranked_matches(
+    user, text: str, *, within: QuerySet[Barrier] | None = None
+) -> QuerySet[BarrierSearch]:
+    """The barriers `user` may read that match `text` (PostgreSQL), best first.
+
+    Rows of the narrow search table (BarrierSearch, its pk is the barrier's
+    id) with the `rank` of `apply_search`, in the order of a ranked list
+    (SEARCH_ORDER): ranking reads the search vector of every match, which
+    costs several times as much in the wide barrier rows. `within`: only
+    these barriers (a list's other filters).
+    """
+    query = search_query(_clean_search_text(text))
+    matches = BarrierSearch.objects.filter(
+        permissions.visible_barriers_q(user), search_vector=query
+    )
+    if within is not None:
+        matches = matches.filter(pk__in=within.order_by().values("pk"))
+    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(*SEARCH_ORDER)
 
 
 @dataclass
@@ -289,6 +313,7 @@ def list_querysets(
     search_text: str = "",
     offset: int,
     limit: int,
+    ranked: QuerySet[BarrierSearch] | None = None,
 ) -> tuple[QuerySet, QuerySet, bool]:
     """The reads of one page of `/barriers/`: (rows, count, searched).
 
@@ -300,7 +325,9 @@ def list_querysets(
     With a search, the database ranks and slices the ids first, then reads
     the page's rows with a hash of their description: the highlighted
     headlines are read only for rows not in the fragment cache (see
-    `ListRow.title_html`).
+    `ListRow.title_html`). With `ranked` (the same matches in the same order,
+    from the narrow search table: `BarrierFilter.ranked_matches`) the ids
+    and the count are read from there.
     """
     text = _clean_search_text(search_text)
     postgres = uses_postgres()
@@ -314,6 +341,8 @@ def list_querysets(
             .values("material_id")
         )
         columns.append("material_ids")
+    if searched and ranked is not None:
+        queryset, count_queryset = ranked, ranked
     if searched:
         ids = queryset.values("pk")[offset : offset + limit]
         rows = (

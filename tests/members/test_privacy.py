@@ -22,6 +22,7 @@ NOT_EXPORTED = {
     "admin.LogEntry",  # coordinator's admin log, kept as an audit trail
     "usersessions.UserSession",  # technical session records, ended on deletion
     "account.EmailConfirmation",
+    "barriers.BarrierSearch",  # a trigger's copy of the barrier's search columns (exported there)
 }
 
 
