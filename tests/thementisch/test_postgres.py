@@ -57,3 +57,21 @@ def test_list_dumper_is_used_and_rows_read_back_unchanged():
     assert [(r.subject, r.body_text, r.body_html, r.parts) for r in stored] == [
         (text, text, text, [{"content": text}]) for text in texts
     ]
+
+
+@pytest.mark.django_db
+def test_outbox_bodies_and_parts_are_compressed_with_lz4_where_postgresql_has_it():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        )
+        (has_lz4,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT attname, attcompression FROM pg_attribute"
+            " WHERE attrelid = 'thementisch_outgoingemail'::regclass"
+            " AND attname IN ('body_text', 'body_html', 'parts') ORDER BY attname"
+        )
+        columns = cursor.fetchall()
+
+    expected = "l" if has_lz4 else ""
+    assert columns == [("body_html", expected), ("body_text", expected), ("parts", expected)]
