@@ -645,13 +645,20 @@ def digest_for(content: Content, member: User) -> MemberDigest:
     interests = content.member_interests[member.pk]
     digest = MemberDigest(member=member, period=content.period, interests=interests)
 
-    barriers = [
-        barrier
-        for barrier in _cached(
-            content, ("barriers", interests.key), lambda: _matching_barriers(content, interests)
-        )
-        if barrier.author_id != member.pk
-    ]
+    matching_barriers = _cached(
+        content, ("barriers", interests.key), lambda: _matching_barriers(content, interests)
+    )
+    authors = _cached(
+        content,
+        ("barrier-authors", interests.key),
+        lambda: {b.author_id for b in matching_barriers},
+    )
+    # Members rarely wrote one of them: only then is the shared list filtered.
+    barriers = (
+        [barrier for barrier in matching_barriers if barrier.author_id != member.pk]
+        if member.pk in authors
+        else matching_barriers
+    )
     digest.barriers = barriers[:TOP_BARRIERS]
     digest.barriers_more = len(barriers) - len(digest.barriers)
 
@@ -681,13 +688,17 @@ def digest_for(content: Content, member: User) -> MemberDigest:
     digest.meetings.sort(key=lambda entry: (entry.meeting.starts_at, entry.meeting.pk))
 
     followed = content.follows_by_member.get(member.pk, set())
-    followed_updates = [u for u in content.policy_updates if u.item_id in followed]
+    followed_updates = (
+        [u for u in content.policy_updates if u.item_id in followed] if followed else []
+    )
     matching = _cached(
         content,
         ("policy", interests.key),
         lambda: [u for u in content.policy_updates if interests.match(u.material_ids, u.stage_ids)],
     )
-    other_updates = [update for update in matching if update.item_id not in followed]
+    other_updates = (
+        [update for update in matching if update.item_id not in followed] if followed else matching
+    )
     digest.policy_followed = followed_updates[:TOP_POLICY_FOLLOWED]
     digest.policy_other = other_updates[:TOP_POLICY_OTHER]
     digest.policy_more = (

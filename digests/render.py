@@ -29,7 +29,7 @@ from thementisch import mail
 from thementisch.models import OutgoingEmail
 
 from .content import MemberDigest
-from .tokens import unsubscribe_url
+from .tokens import UnsubscribeLinks
 
 TEMPLATE = "digest"
 
@@ -39,6 +39,24 @@ TEMPLATE = "digest"
 NAME = "\x00name\x00"
 SECTIONS = "\x00sections\x00"
 UNSUBSCRIBE = "\x00unsubscribe\x00"
+
+
+def _item(key: str, number: int) -> str:
+    """The mark of stand-in item `number` (1 or 2) of the list `key` in a section frame."""
+    return f"\x00item:{key}:{number}\x00"
+
+
+def _join_items(rendered: str, key: str, items: list[str]) -> str:
+    """`rendered` with `items` where its two stand-ins of list `key` are.
+
+    What the template put between the two stand-ins goes between the items:
+    the loop writes the same around every item.
+    """
+    first, second = _item(key, 1), _item(key, 2)
+    start = rendered.index(first)
+    end = rendered.index(second, start)
+    between = rendered[start + len(first) : end]
+    return rendered[:start] + between.join(items) + rendered[end + len(second) :]
 
 
 def _answer_placeholder(meeting_id: int, answer: str) -> str:
@@ -62,7 +80,20 @@ class Renderer:
         self.preview = preview
         self.memo: dict[tuple, Section] = {}
         self.frames: dict[tuple, tuple[str, str, str]] = {}
+        self.list_frames: dict[tuple, Section] = {}
         self.preferences_url = mail.absolute_url(reverse("members:profile")) + "#email-settings"
+        self.list_urls = {
+            name: settings.SITE_URL + reverse(view)
+            for name, view in [
+                ("barriers", "barriers:list"),
+                ("pilots", "pilots:list"),
+                ("policy", "policy:list"),
+                ("organisations", "members:directory"),
+            ]
+        }
+        self.unsubscribe_urls = UnsubscribeLinks()
+        # The language of the sections being rendered (set by `sections`).
+        self.language = settings.LANGUAGE_CODE
         self.text_engine = engines["text"]
         self.site_url = settings.SITE_URL
 
@@ -75,7 +106,7 @@ class Renderer:
 
     def _shared(self, name: str, key: tuple, context: Callable[[], dict[str, Any]]) -> Section:
         """Render `name` once per language for `key`; `context` is only called then."""
-        memo_key = (name, get_language(), key)
+        memo_key = (name, self.language, key)
         section = self.memo.get(memo_key)
         if section is None:
             section = self.memo[memo_key] = self._render(name, context())
@@ -86,8 +117,43 @@ class Renderer:
         variable = variable or name
         return [self._shared(name, (key(obj),), lambda obj=obj: {variable: obj}) for obj in objects]
 
+    def _listed(
+        self, name: str, lists: dict[str, list[Section]], context: dict[str, Any]
+    ) -> Section:
+        """A section that lists rendered items (new barriers, pilots, policy updates).
+
+        Its template is rendered once per language and shape (which lists
+        have items, the other values) with two stand-in items per list; the
+        member's items then go where the stand-ins are, joined by what the
+        template put between the two. So a section of any items costs no
+        rendering (members' item lists differ more often than they match).
+        """
+        shape = (
+            name,
+            self.language,
+            tuple((key, bool(items)) for key, items in lists.items()),
+            tuple(sorted(context.items())),
+        )
+        frame = self.list_frames.get(shape)
+        if frame is None:
+            stand_ins = {
+                key: [Section(name, mark_safe(_item(key, n)), _item(key, n)) for n in (1, 2)]
+                if items
+                else []
+                for key, items in lists.items()
+            }
+            frame = self.list_frames[shape] = self._render(name, {**context, **stand_ins})
+        html, text = str(frame.html), frame.text
+        for key, items in lists.items():
+            if items:
+                html = _join_items(html, key, [str(item.html) for item in items])
+                text = _join_items(text, key, [item.text for item in items])
+        # Rendered by our own templates with autoescaping on.
+        return Section(name, mark_safe(html), text)
+
     def sections(self, digest: MemberDigest) -> list[Section]:
-        """The member's sections in reading order (only those with items)."""
+        """The member's sections in reading order (only those with items), in the language."""
+        self.language = get_language()
         sections = []
         if digest.changes:
             key = tuple(
@@ -100,34 +166,22 @@ class Renderer:
         if digest.notifications:
             sections.append(self._render("notifications", {"notifications": digest.notifications}))
         if digest.barriers:
-            key = (
-                tuple(barrier.pk for barrier in digest.barriers),
-                digest.barriers_more,
-                digest.interests.source,
-            )
             sections.append(
-                self._shared(
+                self._listed(
                     "barriers",
-                    key,
-                    lambda: {
-                        "items": self._items("barrier", digest.barriers),
+                    {"items": self._items("barrier", digest.barriers)},
+                    {
                         "more": digest.barriers_more,
                         "everything": digest.interests.everything,
-                        "list_url": self.site_url + reverse("barriers:list"),
+                        "list_url": self.list_urls["barriers"],
                     },
                 )
             )
         if digest.pilots_fit or digest.pilots_new:
-            key = (
-                tuple((fit.pilot.pk, tuple(fit.reasons)) for fit in digest.pilots_fit),
-                tuple(pilot.pk for pilot in digest.pilots_new),
-                digest.pilots_more,
-            )
             sections.append(
-                self._shared(
+                self._listed(
                     "pilots",
-                    key,
-                    lambda: {
+                    {
                         "fits": self._items(
                             "pilot_fit",
                             digest.pilots_fit,
@@ -135,26 +189,24 @@ class Renderer:
                             variable="fit",
                         ),
                         "new": self._items("pilot", digest.pilots_new),
+                    },
+                    {
                         "more": digest.pilots_more,
-                        "list_url": self.site_url + reverse("pilots:list"),
+                        "list_url": self.list_urls["pilots"],
                     },
                 )
             )
         if digest.policy_followed or digest.policy_other:
-            key = (
-                tuple(update.pk for update in digest.policy_followed),
-                tuple(update.pk for update in digest.policy_other),
-                digest.policy_more,
-            )
             sections.append(
-                self._shared(
+                self._listed(
                     "policy",
-                    key,
-                    lambda: {
+                    {
                         "followed": self._items("update", digest.policy_followed),
                         "other": self._items("update", digest.policy_other),
+                    },
+                    {
                         "more": digest.policy_more,
-                        "list_url": self.site_url + reverse("policy:list"),
+                        "list_url": self.list_urls["policy"],
                     },
                 )
             )
@@ -167,7 +219,7 @@ class Renderer:
                     lambda: {
                         "organisations": digest.organisations,
                         "more": digest.organisations_more,
-                        "list_url": self.site_url + reverse("members:directory"),
+                        "list_url": self.list_urls["organisations"],
                     },
                 )
             )
@@ -295,7 +347,7 @@ class Renderer:
     ) -> OutgoingEmail:
         """The outbox row of a digest (not saved): to the member, or to `to` for a test."""
         recipient = to or digest.member
-        url = unsubscribe_url(recipient)
+        url = self.unsubscribe_urls.url(recipient)
         subject, text, html = self.render(digest, unsubscribe=url)
         return mail.build_email(
             key=key,

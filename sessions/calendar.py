@@ -89,16 +89,21 @@ def meeting_event(
     organizer.params["cn"] = vText(name)
     event.add("organizer", organizer)
     if invitation is not None:
-        attendee = vCalAddress(f"mailto:{invitation.address}")
-        attendee.params["cn"] = vText(invitation.display_name)
-        attendee.params["role"] = vText("REQ-PARTICIPANT")
-        attendee.params["partstat"] = vText(PARTSTAT[invitation.response])
-        attendee.params["rsvp"] = vText("TRUE")
-        event.add("attendee", attendee)
+        event.add("attendee", _attendee(invitation))
     status = "CANCELLED" if cancelled or meeting.is_cancelled else "CONFIRMED"
     event.add("status", status)
     event.add("transp", "OPAQUE")
     return event
+
+
+def _attendee(invitation: Invitation) -> vCalAddress:
+    """The invitee as the ATTENDEE of an invitation (the only one: no other address shows)."""
+    attendee = vCalAddress(f"mailto:{invitation.address}")
+    attendee.params["cn"] = vText(invitation.display_name)
+    attendee.params["role"] = vText("REQ-PARTICIPANT")
+    attendee.params["partstat"] = vText(PARTSTAT[invitation.response])
+    attendee.params["rsvp"] = vText("TRUE")
+    return attendee
 
 
 def _calendar(method: str | None = None, name: str = "") -> Calendar:
@@ -133,16 +138,57 @@ def _add_timezones(cal: Calendar) -> None:
             position += 1
 
 
+class InvitationCalendar:
+    """The iTIP messages of one meeting revision, one per invitee (METHOD REQUEST or CANCEL).
+
+    The messages of one meeting differ only in the ATTENDEE line, so the
+    calendar around it (the event, the VTIMEZONE with its hundred transitions)
+    is serialised once, and each invitee's ATTENDEE line, serialised by
+    icalendar like the rest, is put in its place. iCalendar folds every line
+    on its own, so the result is the bytes icalendar gives for the whole
+    calendar (tests/meetings/test_emails.py compares them). All messages made
+    by one instance carry its DTSTAMP (the moment the batch was made).
+    """
+
+    def __init__(
+        self,
+        meeting: Meeting,
+        *,
+        method: str,
+        agenda: Iterable | None = None,
+        stamp: datetime | None = None,
+    ):
+        cal = _calendar(method)
+        event = meeting_event(
+            meeting,
+            cancelled=method == "CANCEL",
+            stamp=stamp,
+            agenda=agenda,
+            private=True,  # an invitation carries the online link
+        )
+        # A stand-in attendee marks the place of the line: properties are
+        # sorted by name, whatever their values.
+        event.add("attendee", vCalAddress("mailto:attendee"))
+        cal.add_component(event)
+        _add_timezones(cal)
+        lines = [line for line in cal.content_lines() if line]
+        (place,) = [n for n, line in enumerate(lines) if line.startswith("ATTENDEE")]
+        self.head = b"".join(line.to_ical() + b"\r\n" for line in lines[:place])
+        self.tail = b"".join(line.to_ical() + b"\r\n" for line in lines[place + 1 :])
+
+    def ics(self, invitation: Invitation) -> str:
+        """The message for `invitation`, its invitee the only ATTENDEE."""
+        single = Event()
+        single.add("attendee", _attendee(invitation))
+        (line,) = [line for line in single.content_lines() if line.startswith("ATTENDEE")]
+        return (self.head + line.to_ical() + b"\r\n" + self.tail).decode()
+
+
 def invitation_ics(
     meeting: Meeting, invitation: Invitation, *, method: str, agenda: Iterable | None = None
 ) -> str:
     """The iTIP message for one invitee: METHOD REQUEST (new, update) or CANCEL."""
-    cal = _calendar(method)
-    cal.add_component(
-        meeting_event(meeting, invitation=invitation, cancelled=method == "CANCEL", agenda=agenda)
-    )
-    _add_timezones(cal)
-    return cal.to_ical().decode()
+    return InvitationCalendar(meeting, method=method, agenda=agenda).ics(invitation)
 
 
 def meeting_ics(meeting: Meeting, *, agenda: Iterable | None = None, private: bool = False) -> str:

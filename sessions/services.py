@@ -193,11 +193,8 @@ def mail_chunk(meeting: Meeting, ids: Sequence[int], *, kind: str) -> int:
         else:
             invitations = invitations.filter(sequence_sent__lt=locked.sequence)
         invitations = list(invitations)
-        agenda = list(locked.agenda_items.all())
-        rows = [
-            _meeting_email(locked, invitation, kind=kind, agenda=agenda)
-            for invitation in invitations
-        ]
+        mails = MeetingMails(locked, agenda=list(locked.agenda_items.all()))
+        rows = [mails.revision(invitation, kind=kind) for invitation in invitations]
         mail.queue_emails(rows)
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
             sequence_sent=locked.sequence
@@ -224,62 +221,101 @@ def _language(invitation: Invitation) -> str:
     return settings.LANGUAGE_CODE
 
 
-def _context(meeting: Meeting, invitation: Invitation, agenda: Iterable[AgendaItem]) -> dict:
-    return {
-        "meeting": meeting,
-        "invitation": invitation,
-        "agenda": agenda,
-        "name": invitation.user.first_name if invitation.user_id else invitation.name,
-        "is_guest": invitation.is_guest,
-        "meeting_url": mail.absolute_url(meeting.get_absolute_url()),
-    }
+class MeetingMails:
+    """The mails of one meeting to many invitees, built from parts made once.
 
+    The text is rendered once per language and kind of invitee, with each
+    invitee's name and answer links filled in (`mail.Frames`), and the
+    calendar around each invitee's ATTENDEE line is serialised once
+    (`calendar.InvitationCalendar`): the same mails as built one by one,
+    in a fraction of the time.
+    """
 
-def _meeting_email(
-    meeting: Meeting, invitation: Invitation, *, kind: str, agenda: list[AgendaItem]
-) -> OutgoingEmail:
-    """The invitation, update or cancellation of one invitee, with the iCalendar parts."""
-    template, method, key_prefix = TEMPLATES[kind]
-    ics = calendar.invitation_ics(meeting, invitation, method=method, agenda=agenda)
-    context = _context(meeting, invitation, agenda)
-    if method == "REQUEST":
-        context["answer_urls"] = tokens.answer_urls(invitation)
-    return mail.build_email(
-        key=f"{key_prefix}:meeting:{meeting.pk}:{invitation.recipient_key}:seq:{meeting.sequence}",
-        to=invitation.address,
-        to_name=invitation.display_name,
-        recipient=invitation.user,
-        language=_language(invitation),
-        template=template,
-        context=context,
-        topic=meeting.topic,
-        parts=[
-            {"mimetype": "text/calendar", "method": method, "content": ics, "alternative": True},
-            {
-                "mimetype": "text/calendar",
-                "method": method,
-                "content": ics,
-                "filename": "invite.ics",
-            },
-        ],
-    )
+    def __init__(self, meeting: Meeting, *, agenda: list[AgendaItem]):
+        self.meeting = meeting
+        self.agenda = agenda
+        self.meeting_url = mail.absolute_url(meeting.get_absolute_url())
+        self.frames = mail.Frames()
+        self.calendars: dict[str, calendar.InvitationCalendar] = {}
 
+    def revision(self, invitation: Invitation, *, kind: str) -> OutgoingEmail:
+        """The invitation, update or cancellation of one invitee, with the iCalendar parts."""
+        meeting = self.meeting
+        template, method, key_prefix = TEMPLATES[kind]
+        if method not in self.calendars:
+            self.calendars[method] = calendar.InvitationCalendar(
+                meeting, method=method, agenda=self.agenda
+            )
+        ics = self.calendars[method].ics(invitation)
+        return self.email(
+            invitation,
+            key=f"{key_prefix}:meeting:{meeting.pk}:{invitation.recipient_key}:seq:{meeting.sequence}",
+            template=template,
+            answer_links=method == "REQUEST",
+            # One part, stored once: the calendar view of the message and the
+            # invite.ics attachment (build_message puts it in both places).
+            parts=[
+                {
+                    "mimetype": "text/calendar",
+                    "method": method,
+                    "content": ics,
+                    "alternative": True,
+                    "filename": "invite.ics",
+                }
+            ],
+        )
 
-def _simple_email(
-    meeting: Meeting, invitation: Invitation, *, key: str, template: str, **extra: Any
-) -> OutgoingEmail:
-    context = _context(meeting, invitation, extra.pop("agenda", []))
-    context.update(extra)
-    return mail.build_email(
-        key=key,
-        to=invitation.address,
-        to_name=invitation.display_name,
-        recipient=invitation.user,
-        language=_language(invitation),
-        template=template,
-        context=context,
-        topic=meeting.topic,
-    )
+    def email(
+        self,
+        invitation: Invitation,
+        *,
+        key: str,
+        template: str,
+        answer_links: bool = False,
+        parts: list[dict[str, Any]] | None = None,
+    ) -> OutgoingEmail:
+        """An outbox row (not saved) of `templates/emails/<template>/` to the invitee.
+
+        With `answer_links`, the context has the invitee's one-click answer URLs.
+        """
+        values = {"name": invitation.user.first_name if invitation.user_id else invitation.name}
+        if answer_links:
+            for answer, url in tokens.answer_urls(invitation).items():
+                values[f"answer:{answer}"] = url
+
+        def context(values: dict[str, str]) -> dict[str, Any]:
+            result = {
+                "meeting": self.meeting,
+                "invitation": invitation,
+                "agenda": self.agenda,
+                "name": values["name"],
+                "is_guest": invitation.is_guest,
+                "meeting_url": self.meeting_url,
+            }
+            if answer_links:
+                result["answer_urls"] = {a: values[f"answer:{a}"] for a in tokens.ANSWERS}
+            return result
+
+        language = _language(invitation)
+        rendered = self.frames.render(
+            template,
+            language,
+            # What the templates show of the invitee besides the values.
+            shape=(invitation.is_guest, invitation.response),
+            values=values,
+            context=context,
+        )
+        return mail.build_email(
+            key=key,
+            to=invitation.address,
+            to_name=invitation.display_name,
+            recipient=invitation.user,
+            language=language,
+            template=template,
+            topic=self.meeting.topic,
+            parts=parts,
+            rendered=rendered,
+        )
 
 
 # --- revisions, updates, cancellation ----------------------------------------
@@ -453,9 +489,8 @@ def _tell_promoted(meeting: Meeting, invitation: Invitation) -> None:
             key=key,
         )
     else:
-        mail.queue_emails(
-            [_simple_email(meeting, invitation, key=key, template="meeting_waitlist_promoted")]
-        )
+        mails = MeetingMails(meeting, agenda=[])
+        mail.queue_emails([mails.email(invitation, key=key, template="meeting_waitlist_promoted")])
 
 
 def set_capacity(meeting: Meeting, capacity: int | None) -> list[Invitation]:
@@ -534,21 +569,16 @@ def _remind(meeting: Meeting, *, filter: Q, mark: str, key: str, template: str, 
         )
         if not invitations:
             return 0
-        agenda = list(locked.agenda_items.all())
-        rows = []
-        for invitation in invitations:
-            extra: dict[str, Any] = {"agenda": agenda}
-            if template == "meeting_rsvp_reminder":
-                extra["answer_urls"] = tokens.answer_urls(invitation)
-            rows.append(
-                _simple_email(
-                    locked,
-                    invitation,
-                    key=f"{key}:meeting:{locked.pk}:{invitation.recipient_key}",
-                    template=template,
-                    **extra,
-                )
+        mails = MeetingMails(locked, agenda=list(locked.agenda_items.all()))
+        rows = [
+            mails.email(
+                invitation,
+                key=f"{key}:meeting:{locked.pk}:{invitation.recipient_key}",
+                template=template,
+                answer_links=template == "meeting_rsvp_reminder",
             )
+            for invitation in invitations
+        ]
         mail.queue_emails(rows)
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(**{mark: now})
     return len(rows)
@@ -599,14 +629,12 @@ def publish_minutes(meeting: Meeting, *, by: User | None = None) -> int:
         if locked.minutes_published_at is None:
             locked.minutes_published_at = timezone.now()
             locked.save(update_fields=["minutes_published_at"])
-        agenda = list(locked.agenda_items.all())
+        mails = MeetingMails(locked, agenda=list(locked.agenda_items.all()))
         rows = [
-            _simple_email(
-                locked,
+            mails.email(
                 invitation,
                 key=f"minutes:meeting:{locked.pk}:{invitation.recipient_key}",
                 template="meeting_minutes",
-                agenda=agenda,
             )
             for invitation in participants(locked)
         ]

@@ -49,7 +49,15 @@ def answer_url(invitation: Invitation, response: str) -> str:
 
 
 def answer_urls(invitation: Invitation) -> dict[str, str]:
-    return {response: answer_url(invitation, response) for response in ANSWERS}
+    """The invitee's three answer links (yes, no, maybe), as `answer_url` makes them."""
+    # One reverse() for the three: a token is URL-safe (base64 and ":"), so
+    # reverse() puts it into the path as it is, like the stand-in.
+    stand_in = "token"
+    path = absolute_url(reverse("meetings:answer", args=[stand_in]))
+    before, after = path.split(stand_in, 1) if path.count(stand_in) == 1 else (None, None)
+    if before is None:
+        return {response: answer_url(invitation, response) for response in ANSWERS}
+    return {response: f"{before}{make_token(invitation, response)}{after}" for response in ANSWERS}
 
 
 def read_token(token: str) -> AnswerLink:

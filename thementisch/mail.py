@@ -18,7 +18,7 @@ import base64
 import logging
 import random
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import timedelta
 from email.header import Header
 from email.message import Message
@@ -32,6 +32,7 @@ from django.db.models import Count, F, Q
 from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from .models import OutgoingEmail
 from .queue import enqueue_on_commit
@@ -69,6 +70,68 @@ def render_email(template: str, context: dict[str, Any], language: str) -> tuple
     # One line, no header injection: newlines in titles collapse to spaces.
     subject = " ".join(subject.split())
     return subject, text.strip() + "\n", html
+
+
+def mark(name: str) -> str:
+    """The mark where a recipient's own value goes in a shared rendering.
+
+    NUL never occurs in rendered text, so a mark cannot collide with content.
+    """
+    return f"\x00{name}\x00"
+
+
+class Frames:
+    """Mail rendered once for many recipients, each recipient's own values filled in.
+
+    Many recipients of one mail (a meeting's invitees) get the same text but
+    for a few values: their name, their own links. `render` renders the
+    templates once per shape (the template, the language, whatever else the
+    templates branch on, which non-empty values there are) with marks in
+    place of those values, and fills each recipient's values into a copy:
+    escaped in the HTML, as they are in the text and subject. The result is
+    what `render_email` gives with the values themselves in the context
+    (tests compare both). Values must be shown as they are (no filters):
+    a mark that a template changed is not found, and then that recipient's
+    mail is rendered in full.
+    """
+
+    def __init__(self) -> None:
+        self.frames: dict[tuple, tuple[str, str, str]] = {}
+
+    def render(
+        self,
+        template: str,
+        language: str,
+        *,
+        shape: tuple,
+        values: dict[str, str],
+        context: Callable[[dict[str, str]], dict[str, Any]],
+    ) -> tuple[str, str, str]:
+        """Subject, text and HTML of `template` for `context(values)`.
+
+        `shape` holds everything besides the language and `values` that the
+        templates' output depends on; `context(values)` makes the context
+        with the given values (the recipient's, or marks).
+        """
+        if any("\x00" in value for value in values.values()):
+            return render_email(template, context(values), language)
+        # An empty value stays in the frame: templates may test it ({% if name %}).
+        marked = tuple(sorted(name for name, value in values.items() if value))
+        key = (template, language, shape, marked)
+        frame = self.frames.get(key)
+        if frame is None:
+            stand_ins = {name: mark(name) if name in marked else values[name] for name in values}
+            frame = self.frames[key] = render_email(template, context(stand_ins), language)
+        subject, text, html = frame
+        for name in marked:
+            value = values[name]
+            subject = subject.replace(mark(name), value)
+            text = text.replace(mark(name), value)
+            html = html.replace(mark(name), escape(value))
+        if "\x00" in subject or "\x00" in text or "\x00" in html:
+            return render_email(template, context(values), language)
+        # As render_email does, on the filled-in text.
+        return " ".join(subject.split()), text.strip() + "\n", html
 
 
 def build_email(
@@ -201,7 +264,12 @@ class _OutboxMessage(EmailMultiAlternatives):
 
 
 def build_message(row: OutgoingEmail, connection: Any = None) -> EmailMultiAlternatives:
-    """The message for an outbox row: text, HTML, extra parts and headers."""
+    """The message for an outbox row: text, HTML, extra parts and headers.
+
+    A part with `alternative` is one more view of the body (a calendar
+    request); with `filename` it is an attachment; with both, it is both (the
+    content stored once).
+    """
     headers = {
         "Message-ID": row.message_id,
         "Auto-Submitted": "auto-generated",

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from digests.tokens import make_token, unsubscribe_url
+from digests.tokens import UnsubscribeLinks, make_token, unsubscribe_url
 from members.models import User
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +111,12 @@ def test_unsubscribe_works_for_a_logged_in_other_member_without_touching_them(me
     assert response.status_code == 200
     assert member.digest_frequency == User.DigestFrequency.OFF
     assert peer.digest_frequency == User.DigestFrequency.WEEKLY
+
+
+def test_links_made_for_many_members_are_the_links_made_one_by_one(member, coordinator):
+    links = UnsubscribeLinks()
+
+    assert [links.url(user) for user in (member, coordinator)] == [
+        unsubscribe_url(member),
+        unsubscribe_url(coordinator),
+    ]

@@ -161,3 +161,12 @@ def test_answer_can_be_changed_with_another_link_before_the_deadline(invitation)
     invitation.refresh_from_db()
     assert invitation.response == Invitation.Response.NO
     assert timezone.now() - invitation.responded_at < timedelta(minutes=1)
+
+
+def test_answer_urls_are_the_links_answer_url_makes(invitation):
+    with time_machine.travel(timezone.now(), tick=False):
+        urls = tokens.answer_urls(invitation)
+        expected = {answer: tokens.answer_url(invitation, answer) for answer in tokens.ANSWERS}
+
+    assert urls == expected
+    assert list(urls) == ["yes", "no", "maybe"]

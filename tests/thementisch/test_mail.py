@@ -1,5 +1,6 @@
 """The outbox: idempotent queuing, claiming, retries, sweeping, message shape."""
 
+import re
 import smtplib
 from datetime import timedelta
 from email import policy
@@ -221,3 +222,90 @@ def test_bulk_queue_skips_existing_keys_and_reports_progress(django_capture_on_c
     assert OutgoingEmail.objects.filter(topic="bulk-test").count() == 5
     assert mail.progress("bulk-test") == {"pending": 0, "sending": 0, "sent": 5, "failed": 0}
     assert len(django_mail.outbox) == 5
+
+
+def _rejected_context(values):
+    return {"member": {"first_name": values["name"]}, "reason": values["reason"]}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_frames_fill_in_values_as_a_full_rendering_shows_them(language, monkeypatch):
+    renderings = []
+    render_email = mail.render_email
+
+    def counting(*args, **kwargs):
+        renderings.append(args[0])
+        return render_email(*args, **kwargs)
+
+    monkeypatch.setattr(mail, "render_email", counting)
+    frames = mail.Frames()
+    people = [
+        {"name": "Jürgen", "reason": "Keine Angabe"},
+        {"name": 'Ann <b>& "O\'Neil"', "reason": "<script>x</script> & mehr"},
+        {"name": "", "reason": "Ohne Namen"},  # {% if %} on an empty value: its own frame
+        {"name": "Zoë", "reason": ""},
+    ]
+
+    ours = [
+        frames.render(
+            "membership_rejected",
+            language,
+            shape=(),
+            values=values,
+            context=_rejected_context,
+        )
+        for values in people
+    ]
+
+    theirs = [render_email("membership_rejected", _rejected_context(v), language) for v in people]
+    assert ours == theirs
+    assert len(renderings) == 3  # name and reason; reason only; name only
+    assert "Ann &lt;b&gt;&amp; &quot;O&#x27;Neil&quot;" in ours[1][2]
+    assert 'Ann <b>& "O\'Neil"' in ours[1][1]
+
+
+def test_frames_render_in_full_when_a_value_holds_a_nul_or_a_template_changes_a_mark():
+    frames = mail.Frames()
+    odd = {"name": "Null\x00Byte", "reason": "x"}
+
+    assert frames.render(
+        "membership_rejected", "de", shape=(), values=odd, context=_rejected_context
+    ) == mail.render_email("membership_rejected", _rejected_context(odd), "de")
+
+    def shouting(values):  # as a filter would: the mark is changed and not found
+        return {"member": {"first_name": values["name"].upper()}, "reason": values["reason"]}
+
+    values = {"name": "Jürgen", "reason": "x"}
+    ours = frames.render("membership_rejected", "de", shape=(), values=values, context=shouting)
+    assert ours == mail.render_email("membership_rejected", shouting(values), "de")
+    assert "Hallo JÜRGEN," in ours[1]
+
+
+@pytest.mark.django_db
+def test_one_part_both_alternative_and_attachment_makes_the_message_two_parts_make(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
+    part = {"mimetype": "text/calendar", "method": "REQUEST", "content": ics}
+    with time_machine.travel(timezone.now(), tick=False):
+        two = mail.build_email(
+            key="a",
+            to="x@example.com",
+            template="membership_rejected",
+            context={"member": {"first_name": "X"}},
+            parts=[{**part, "alternative": True}, {**part, "filename": "invite.ics"}],
+        )
+        one = mail.build_email(
+            key="a",
+            to="x@example.com",
+            template="membership_rejected",
+            context={"member": {"first_name": "X"}},
+            parts=[{**part, "alternative": True, "filename": "invite.ics"}],
+        )
+        one.uuid = two.uuid
+        messages = [mail.build_message(row).message().as_bytes() for row in (one, two)]
+
+    # The same message but for the random MIME boundaries.
+    one_bytes, two_bytes = (re.sub(rb"={15}\d+==", b"BOUNDARY", m) for m in messages)
+    assert one_bytes == two_bytes
+    assert one_bytes.count(b"Content-Type: text/calendar") == 2
