@@ -23,6 +23,7 @@ ORM, with the same result.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -46,24 +47,42 @@ class AsRead(models.Field):
 
 
 class PreparedQuery:
-    def __init__(self, build: Callable[..., QuerySet], *, using: str = "default") -> None:
+    """`build(*arguments)` gives the queryset; `sql` (optional) is SQL written by hand
+    that PostgreSQL runs instead: (the SQL with `%s` parameters, their values), where
+    `PLACEHOLDERS[n]` stands for argument n. It must read the same rows as the
+    queryset, as the driver returns them (a test compares them); elsewhere the
+    queryset runs."""
+
+    def __init__(
+        self,
+        build: Callable[..., QuerySet],
+        *,
+        using: str = "default",
+        sql: tuple[str, list[Any]] | None = None,
+    ) -> None:
         self.build = build
         self.using = using
-        self._compiled: tuple[str, list[Any]] | bool | None = False  # False: not yet
+        self.sql = sql
+        self._compiled: tuple[str, list[int]] | bool | None = False  # False: not yet
 
-    def _compile(self, arity: int) -> tuple[str, list[Any]] | None:
-        queryset = self.build(*PLACEHOLDERS[:arity])
-        compiler = queryset.query.get_compiler(using=self.using)
-        sql, params = compiler.as_sql()
-        if compiler.get_converters([column for column, _sql, _alias in compiler.select]):
-            return None  # a column the ORM converts after reading: always use the ORM
+    def _compile(self, arity: int) -> tuple[str, list[int]] | None:
+        if self.sql is not None:
+            sql, params = self.sql
+        else:
+            queryset = self.build(*PLACEHOLDERS[:arity])
+            compiler = queryset.query.get_compiler(using=self.using)
+            sql, params = compiler.as_sql()
+            if compiler.get_converters([column for column, _sql, _alias in compiler.select]):
+                return None  # a column the ORM converts after reading: always use the ORM
         slots = [PLACEHOLDERS.index(p) if p in PLACEHOLDERS[:arity] else None for p in params]
         if {slot for slot in slots if slot is not None} != set(range(arity)):
             raise ValueError("every argument must reach the SQL as a parameter")
-        # (slot, None) takes argument `slot`; (None, value) is a constant of the query.
-        return sql, [
-            (slot, None if slot is not None else p) for slot, p in zip(slots, params, strict=True)
-        ]
+        # The constants of the query are written into its text, so that PostgreSQL
+        # plans a prepared statement once (a generic plan) when its plan does not
+        # depend on the arguments: with the constants as parameters too (a date,
+        # the precisions of /policy/'s query) it kept planning it on every run.
+        sql = _with_constants(sql, params, slots, connections[self.using])
+        return sql, [slot for slot in slots if slot is not None]
 
     def rows(self, *values: Any) -> list[tuple]:
         """The rows of the query for these argument values."""
@@ -74,10 +93,32 @@ class PreparedQuery:
             self._compiled = self._compile(len(values))
         if self._compiled is None:
             return list(self.build(*values))
-        sql, params = self._compiled
+        sql, slots = self._compiled
+        params = [values[slot] for slot in slots]
         with statement_cursor(connection) as cursor:
-            cursor.execute(sql, [values[slot] if slot is not None else p for slot, p in params])
-            return cursor.fetchall()
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        if connection.queries_logged:  # logged with its values, as Django logs a query
+            connection.queries_log[-1]["sql"] = connection.ops.compose_sql(sql, params)
+        return rows
+
+
+# A parameter of Django's SQL, or an escaped percent sign.
+_PARAMETER = re.compile(r"(%%|%s)")
+
+
+def _with_constants(sql: str, params: list[Any], slots: list[int | None], connection) -> str:
+    """`sql` with its constants (the `params` without a slot) written in as literals,
+    as the driver writes values when it binds on the client; the arguments stay `%s`."""
+    values = iter(zip(slots, params, strict=True))
+    parts = []
+    for part in _PARAMETER.split(sql):
+        if part == "%s":
+            slot, value = next(values)
+            if slot is None:
+                part = connection.ops.compose_sql("%s", [value]).replace("%", "%%")
+        parts.append(part)
+    return "".join(parts)
 
 
 def statement_cursor(connection=default_connection):

@@ -66,3 +66,66 @@ def test_an_argument_that_does_not_reach_the_sql_is_refused():
     if connection.vendor == "postgresql":
         with pytest.raises(ValueError, match="parameter"):
             query.rows(5)
+
+
+def test_constants_are_written_into_the_statement_and_the_arguments_sent():
+    organisation = OrganisationFactory(name="100% Recycling")
+    UserFactory(organisation=organisation, first_name="Erika")
+    UserFactory(organisation=organisation, first_name="50%")
+
+    def build(organisation_id):
+        return (
+            User.objects.filter(organisation_id=organisation_id, first_name__in=["50%", "Erika"])
+            .exclude(first_name__contains="%s")
+            .order_by("first_name")
+            .values_list("first_name", Value("100% Recycling"))
+        )
+
+    query = PreparedQuery(build)
+    assert query.rows(organisation.pk) == list(build(organisation.pk))
+    assert query.rows(organisation.pk) == [("50%", "100% Recycling"), ("Erika", "100% Recycling")]
+    if connection.vendor == "postgresql":
+        sql, slots = query._compiled
+        assert "'Erika'" in sql
+        assert slots == [0]
+
+
+def test_a_list_argument_even_empty():
+    users = UserFactory.create_batch(2)
+
+    def build(ids):
+        return User.objects.filter(pk__in=ids).order_by("pk").values_list("pk")
+
+    if connection.vendor != "postgresql":
+        return
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    def build_any(ids):
+        condition = RawSQL('"members_user"."id" = ANY(%s)', (ids,), output_field=BooleanField())
+        return User.objects.filter(condition).order_by("pk").values_list("pk")
+
+    query = PreparedQuery(build_any)
+    assert query.rows([user.pk for user in users]) == list(build([user.pk for user in users]))
+    assert query.rows([users[0].pk, 2**40]) == [(users[0].pk,)]
+    assert query.rows([]) == []
+
+
+def test_postgresql_keeps_the_statement_prepared_and_django_logs_it(
+    django_assert_num_queries,
+):
+    if connection.vendor != "postgresql":
+        return
+    organisation = OrganisationFactory()
+    UserFactory(organisation=organisation)
+    query = PreparedQuery(members_of)
+
+    with django_assert_num_queries(1) as captured:
+        rows = query.rows(organisation.pk)
+    assert rows == list(members_of(organisation.pk))
+    # Logged with its values, as Django logs its own queries.
+    assert f"= {organisation.pk} ORDER BY" in captured.captured_queries[0]["sql"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        statements = [statement for (statement,) in cursor.fetchall()]
+    assert any('"members_user"."organisation_id" = $1' in s for s in statements)
