@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from thementisch.fragments import render_each
-from thementisch.prepared import PreparedQuery, statement_cursor
+from thementisch.prepared import PLACEHOLDERS, PreparedQuery, statement_cursor
 from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -271,6 +271,58 @@ def _among(column: str, lookup: str, ids: Any) -> Q:
     return Q(**{f"{lookup}__in": ids})
 
 
+# On PostgreSQL the page's query of /policy/ is this SQL, with the same rows as the
+# queryset of `_unfiltered_page_query` (tests/policy/test_list_prepared.py compares
+# them): each item's next date from one grouped pass over the key dates still ahead
+# (not two correlated subqueries per item, all items being sorted by it), the
+# update count and last update date of the page's rows from one scan each (not
+# two), the materials from one pass over the (small) table (not one per row).
+UNFILTERED_PAGE_SQL = """
+    SELECT {page_columns},
+           EXISTS (SELECT 1 FROM policy_policyfollow f
+                   WHERE f.item_id = page.id AND f.user_id = %s),
+           updates.n, updates.last, materials.ids, page.total
+    FROM (
+        SELECT {item_columns}, next.due, COUNT(*) OVER () AS total
+        FROM policy_policyitem i
+        LEFT JOIN (
+            SELECT k.item_id,
+                   COALESCE(
+                       MIN(k.date) FILTER (WHERE k.precision IN (%s, %s) OR k.date >= %s),
+                       MIN(k.date_end) FILTER (WHERE k.precision IN (%s, %s, %s) AND k.date < %s)
+                   ) AS due
+            FROM policy_policykeydate k
+            WHERE k.date_end >= %s
+            GROUP BY k.item_id
+        ) next ON next.item_id = i.id
+        ORDER BY next.due ASC NULLS LAST, i.title ASC, i.id ASC
+        LIMIT %s OFFSET %s
+    ) page
+    CROSS JOIN LATERAL (
+        SELECT COUNT(*) AS n, MAX(u.date) AS last FROM policy_policyupdate u
+        WHERE u.item_id = page.id
+    ) updates
+    LEFT JOIN (
+        SELECT m.policyitem_id, ARRAY_AGG(m.material_id) AS ids
+        FROM policy_policyitem_materials m
+        GROUP BY m.policyitem_id
+    ) materials ON materials.policyitem_id = page.id
+    ORDER BY page.due ASC NULLS LAST, page.title ASC, page.id ASC
+"""
+
+
+def _unfiltered_page_sql(today: datetime.date, offset: int, size: int) -> tuple[str, list]:
+    """`UNFILTERED_PAGE_SQL` for a day and page, its parameters (the viewer's id is
+    the query's argument)."""
+    sql = UNFILTERED_PAGE_SQL.format(
+        page_columns=", ".join(f'page."{column}"' for column in _ITEM_COLUMNS),
+        item_columns=", ".join(f'i."{column}"' for column in _ITEM_COLUMNS),
+    )
+    day, month = Precision.DAY.value, Precision.MONTH.value
+    rough = [precision.value for precision in ROUGH]
+    return sql, [PLACEHOLDERS[0], day, month, today, *rough, today, today, size, offset]
+
+
 @lru_cache(maxsize=32)
 def _unfiltered_page_query(today: datetime.date, offset: int, size: int) -> PreparedQuery:
     return PreparedQuery(
@@ -290,7 +342,8 @@ def _unfiltered_page_query(today: datetime.date, offset: int, size: int) -> Prep
                 *_material_ids_column(),
                 "total",
             )[offset : offset + size]
-        )
+        ),
+        sql=_unfiltered_page_sql(today, offset, size),
     )
 
 

@@ -158,3 +158,18 @@ def test_unfiltered_list_query_count_does_not_grow(
         response = member_client.get(f"/policy/{query}")
 
     assert len(response.context["items"]) == count
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="only PostgreSQL runs kept SQL")
+@pytest.mark.parametrize("number", [1, 2])
+def test_the_page_sql_reads_the_rows_of_the_page_queryset(items, member, peer, number):
+    # Some items without any update, key date or material, ties in title and date.
+    PolicyItemFactory(title="Verordnung 1")
+    PolicyKeyDateFactory(item=PolicyItemFactory(title="Verordnung 2"), date=days(13))
+    query = selectors._unfiltered_page_query(timezone.localdate(), (number - 1) * PAGE, PAGE)
+
+    for user_id in (member.pk, peer.pk, 0):
+        rows = query.rows(user_id)
+        assert rows == list(query.build(user_id))
+        assert len(rows) == (PAGE if number == 1 else 7)
+    assert "LATERAL" in query._compiled[0]
