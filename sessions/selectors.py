@@ -24,7 +24,7 @@ from django.utils import timezone
 from members.models import User
 from members.permissions import is_coordinator
 from thementisch.fragments import render_each
-from thementisch.prepared import PreparedQuery, statement_cursor
+from thementisch.prepared import PLACEHOLDERS, PreparedQuery, statement_cursor
 
 from .models import AgendaItem, Document, Invitation, Meeting
 
@@ -149,6 +149,15 @@ _ATTENDEES = PreparedQuery(lambda meeting_id: _listed_attendees(meeting_id, ATTE
 RESPONSE_COUNTS_SQL = """
     SELECT response, COUNT(*) FROM meetings_invitation WHERE meeting_id = %s GROUP BY response
 """
+_RESPONSE_COUNTS = PreparedQuery(
+    lambda meeting_id: (
+        Invitation.objects.filter(meeting_id=meeting_id)
+        .order_by()
+        .values_list("response")
+        .annotate(count=Count("pk"))
+    ),
+    sql=(RESPONSE_COUNTS_SQL, [PLACEHOLDERS[0]]),
+)
 
 
 class MeetingPage(NamedTuple):
@@ -185,13 +194,7 @@ def meeting_page(pk: int, user: Any) -> MeetingPage | None:
 def answer_counts(meeting: Meeting) -> dict[str, int]:
     """`response_counts` in one grouped query (written as SQL on PostgreSQL)."""
     counts = dict.fromkeys(Response.values, 0)
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(RESPONSE_COUNTS_SQL, [meeting.pk])
-            groups = cursor.fetchall()
-    else:
-        groups = meeting.invitations.order_by().values_list("response").annotate(count=Count("pk"))
-    for response, count in groups:
+    for response, count in _RESPONSE_COUNTS.rows(meeting.pk):
         counts[response] = count
     counts["total"] = sum(counts.values())
     return counts
