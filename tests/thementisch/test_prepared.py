@@ -1,5 +1,7 @@
 """Queries compiled once: the same rows as the ORM, for any argument values."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import Value
@@ -129,3 +131,27 @@ def test_postgresql_keeps_the_statement_prepared_and_django_logs_it(
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         statements = [statement for (statement,) in cursor.fetchall()]
     assert any('"members_user"."organisation_id" = $1' in s for s in statements)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
+def test_a_query_with_constants_settles_on_one_generic_plan():
+    """Constants (here a date) are in the statement's text, not parameters: PostgreSQL
+    plans the statement once instead of on every run."""
+    organisation = OrganisationFactory()
+    UserFactory(organisation=organisation)
+    since = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
+    query = PreparedQuery(
+        lambda organisation_id: User.objects.filter(
+            organisation_id=organisation_id, date_joined__gte=since, is_active=True
+        ).values_list("pk", "email")
+    )
+
+    for _ in range(8):
+        assert len(query.rows(organisation.pk)) == 1
+    assert "'2020-01-01" in query._compiled[0]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%date_joined\" >= '2020-01-01%"],
+        )
+        assert cursor.fetchall()[0][0] >= 1
