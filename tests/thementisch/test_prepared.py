@@ -155,3 +155,18 @@ def test_a_query_with_constants_settles_on_one_generic_plan():
             ["%date_joined\" >= '2020-01-01%"],
         )
         assert cursor.fetchall()[0][0] >= 1
+
+
+def test_a_query_without_arguments_and_percent_signs_in_its_constants():
+    OrganisationFactory(name="100% Sekundärrohstoff")
+    OrganisationFactory(name="Gießerei Hagen")
+
+    def build():
+        return (
+            Organisation.objects.filter(name__contains="%")
+            .order_by("pk")
+            .values_list("name", Value("50%"))
+        )
+
+    query = PreparedQuery(build)
+    assert query.rows() == list(build()) == [("100% Sekundärrohstoff", "50%")]
