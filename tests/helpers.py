@@ -218,3 +218,10 @@ def _reset_connections(app) -> None:
     # kombu keeps pools per broker URL globally and would hand back the one
     # just closed (eager tests open it too: Celery reads CELERY_BROKER_URL).
     pools.reset()
+
+
+def prepared_statements() -> list[str]:
+    """The texts of the statements prepared on the test's database connection."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -141,22 +142,20 @@ def statement_cursor(connection=default_connection):
     return connection._prepare_cursor(cursor_class(connection.connection))
 
 
-_PREPARING_CURSOR: list[type] = []
-
-
+@cache
 def _preparing_cursor_class() -> type | None:
-    if not _PREPARING_CURSOR:
-        from django.db.backends.postgresql import base
+    """Django's server-binding cursor that asks psycopg to prepare every statement
+    (None with psycopg2). Imported on first use: only PostgreSQL needs it."""
+    from django.db.backends.postgresql import base
 
-        if not base.is_psycopg3:
-            return None
+    if not base.is_psycopg3:
+        return None
 
-        class PreparingCursor(base.ServerBindingCursor):
-            def execute(self, query, params=None, *, prepare=None, binary=None):
-                return super().execute(query, params, prepare=True, binary=binary)
+    class PreparingCursor(base.ServerBindingCursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
 
-        _PREPARING_CURSOR.append(PreparingCursor)
-    return _PREPARING_CURSOR[0]
+    return PreparingCursor
 
 
 def counted_page(

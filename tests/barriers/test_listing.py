@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from barriers import listing, permissions, selectors
 from barriers.filters import BarrierFilter
 from tests.factories import BarrierFactory, UserFactory, material, stage
+from tests.helpers import prepared_statements
 from tests.policy.factories import PolicyItemFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,14 +118,6 @@ def test_another_viewer_gets_their_own_rows(barriers, member):
     assert not theirs.object_list
 
 
-def _prepared_statements() -> list[str]:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [statement for (statement,) in cursor.fetchall()]
-
-
 @pytest.mark.skipif(not selectors.uses_postgres(), reason="PostgreSQL only")
 def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, member):
     def show(params):
@@ -133,9 +126,9 @@ def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, me
         return listing.list_page(listing.selection(request), member, page=None, per_page=7)
 
     show({"category": "technisch"})
-    listed = [s for s in _prepared_statements() if "barriers_barrier" in s]
+    listed = [s for s in prepared_statements() if "barriers_barrier" in s]
     assert listed  # the rows (and the count) of the list
 
     assert show({"q": "Schrott"}).object_list
-    searches = [s for s in _prepared_statements() if "websearch_to_tsquery" in s]
+    searches = [s for s in prepared_statements() if "websearch_to_tsquery" in s]
     assert not searches

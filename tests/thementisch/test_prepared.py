@@ -8,6 +8,7 @@ from django.db.models import Value
 
 from members.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
+from tests.helpers import prepared_statements
 from thementisch.prepared import PreparedQuery
 
 pytestmark = pytest.mark.django_db
@@ -127,10 +128,7 @@ def test_postgresql_keeps_the_statement_prepared_and_django_logs_it(
     assert rows == list(members_of(organisation.pk))
     # Logged with its values, as Django logs its own queries.
     assert f"= {organisation.pk} ORDER BY" in captured.captured_queries[0]["sql"]
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        statements = [statement for (statement,) in cursor.fetchall()]
-    assert any('"members_user"."organisation_id" = $1' in s for s in statements)
+    assert any('"members_user"."organisation_id" = $1' in s for s in prepared_statements())
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")

@@ -4,17 +4,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.helpers import prepared_statements
 from thementisch.prepared import statement_cursor
 
 pytestmark = pytest.mark.django_db
 
 SQL = "SELECT %s::int + 1, %s::text /* statement_cursor test */"
-
-
-def _prepared_statements() -> list[str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements")
-        return [statement for (statement,) in cursor.fetchall()]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
@@ -25,7 +20,7 @@ def test_the_statement_is_prepared_once_and_answers_with_new_values():
     with statement_cursor() as cursor:
         cursor.execute(SQL, [41, "Aluminium"])
         assert cursor.fetchall() == [(42, "Aluminium")]
-    prepared = [s for s in _prepared_statements() if "statement_cursor test" in s]
+    prepared = [s for s in prepared_statements() if "statement_cursor test" in s]
     assert len(prepared) == 1
     assert "$1" in prepared[0]  # the values travel apart from the text
 
@@ -36,7 +31,7 @@ def test_off_it_is_the_ordinary_cursor(settings):
     with statement_cursor() as cursor:
         cursor.execute(SQL.replace("test", "test off"), [1, "Zink"])
         assert cursor.fetchall() == [(2, "Zink")]
-    assert not [s for s in _prepared_statements() if "statement_cursor test off" in s]
+    assert not [s for s in prepared_statements() if "statement_cursor test off" in s]
 
 
 def test_its_queries_are_counted_like_any_other():
