@@ -44,9 +44,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
 from thementisch import taxonomy
-from thementisch.fragments import render_each
+from thementisch.fragments import render_each, render_once
 from thementisch.models import Material, ValueChainStage
-from thementisch.prepared import PreparedQuery, statement_cursor
+from thementisch.prepared import PreparedQuery, model_instance, statement_cursor
 
 from . import detail_rows, permissions
 from .choices import Category, GovernanceLevel
@@ -800,25 +800,28 @@ def _real_author_id(barrier: Barrier) -> int | None:
 DASHBOARD_MINE = 8
 DASHBOARD_ENDORSED = 8
 DASHBOARD_WORKLIST = 10
-# What a dashboard row shows (title, status badge, link) and what masking needs,
-# in the model's field order (Model.from_db takes the values in that order).
-DASHBOARD_FIELDS = ("id", "title", "status", "author_id", "is_anonymous", "updated_at", "is_demo")
+# What a dashboard row shows (title, status badge, link) and what masking needs.
+DASHBOARD_FIELDS = ("id", "title", "status", "author_id", "is_anonymous", "is_demo")
 # The dashboard is the most visited page. On PostgreSQL the member's own and
 # endorsed barriers are read with one SQL query (building and compiling the
 # querysets cost several times what the query costs), sent before its rows are
 # read so that the dashboard can send the queries of all panels in one batch.
+# The database sorts; the rows come without the change date they are sorted by.
 # Elsewhere the ORM reads the same (`dashboard_querysets`); a test compares them.
 DASHBOARD_COLUMNS = ", ".join(f"b.{name}" for name in DASHBOARD_FIELDS)
 DASHBOARD_SQL = f"""
-    (SELECT {DASHBOARD_COLUMNS}, 'mine'
-     FROM barriers_barrier b
-     WHERE b.author_id = %s AND b.status <> %s
-     ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
-    UNION ALL
-    (SELECT {DASHBOARD_COLUMNS}, 'endorsed'
-     FROM barriers_barrier b JOIN barriers_endorsement e ON e.barrier_id = b.id
-     WHERE e.user_id = %s AND {{visible}}
-     ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
+    SELECT {", ".join(DASHBOARD_FIELDS)}, panel FROM (
+        (SELECT {DASHBOARD_COLUMNS}, b.updated_at, 'mine' AS panel
+         FROM barriers_barrier b
+         WHERE b.author_id = %s AND b.status <> %s
+         ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
+        UNION ALL
+        (SELECT {DASHBOARD_COLUMNS}, b.updated_at, 'endorsed'
+         FROM barriers_barrier b JOIN barriers_endorsement e ON e.barrier_id = b.id
+         WHERE e.user_id = %s AND {{visible}}
+         ORDER BY b.updated_at DESC, b.id DESC LIMIT %s)
+    ) AS dashboard_rows
+    ORDER BY panel, updated_at DESC, id DESC
 """  # noqa: S608 -- only constants are formatted in; values are parameters
 
 
@@ -854,10 +857,9 @@ def send_dashboard_barriers(user) -> Callable[[], dict[str, list[Barrier]]]:
         with cursor:
             rows = cursor.fetchall()
         lists: dict[str, list[Barrier]] = {"mine": [], "endorsed": []}
+        alias = connection.alias
         for *values, panel in rows:
-            lists[panel].append(Barrier.from_db(connection.alias, DASHBOARD_FIELDS, values))
-        for barriers in lists.values():
-            barriers.sort(key=lambda b: (b.updated_at, b.pk), reverse=True)
+            lists[panel].append(model_instance(Barrier, DASHBOARD_FIELDS, values, alias))
         return lists
 
     return read
@@ -924,7 +926,25 @@ def _dashboard_context(user, lists: dict[str, list[Barrier]]) -> dict[str, Any]:
             to_answer_row_key,
             name="barrier",
         )
+    context["barriers_panel"] = render_once(
+        "barriers/_dashboard_panel.html", _panel_values(context)
+    )
     return context
+
+
+def _panel_values(context: dict[str, Any]) -> dict[str, Any]:
+    """What `barriers/_dashboard_panel.html` shows: the rendered rows and the count."""
+
+    def rows(name: str) -> tuple | None:
+        return tuple(context[name]) if name in context else None
+
+    return {
+        "mine_rows": rows("barriers_mine_rows"),
+        "endorsed_rows": rows("barriers_endorsed_rows"),
+        "overdue_rows": rows("barriers_overdue_rows"),
+        "to_review": context.get("barriers_to_review"),
+        "to_answer_rows": rows("barriers_to_answer_rows"),
+    }
 
 
 def forwarded_worklist(user) -> QuerySet[Barrier]:

@@ -44,9 +44,9 @@ def dashboard_for(user: User) -> dict[str, Any]:
     meetings, own and endorsed barriers (one), policy dates, followed
     updates, interests, matching partner needs. All but the last are sent
     in one batch before any is read; the last is sent as soon as the
-    interests are read. The rows of every panel come from the
-    fragment cache (`thementisch.fragments`); the panels around them are
-    rendered for each request.
+    interests are read. Each panel comes rendered from the fragment
+    cache (`thementisch.fragments`), keyed by its rows and counts: the data is
+    read on every request, the HTML is rendered only when it changed.
     """
     context: dict[str, Any] = {"member": user}
     with batched_queries():

@@ -23,9 +23,15 @@ from django.utils.translation import get_language
 from barriers.models import Barrier
 from members.models import Organisation, User
 from members.permissions import is_coordinator
-from thementisch.fragments import render_each
+from thementisch.fragments import render_each, render_once
 from thementisch.models import Material
-from thementisch.prepared import AsRead, PreparedQuery, counted_page, statement_cursor
+from thementisch.prepared import (
+    AsRead,
+    PreparedQuery,
+    counted_page,
+    model_instance,
+    statement_cursor,
+)
 from thementisch.taxonomy import material_labels, stage_labels
 
 from .models import PartnerNeed, PilotApplication, PilotProject
@@ -682,8 +688,8 @@ def pilots_seeking_partners_like(
             reason = ", ".join([str(PartnerRole(role).label), *matched])
             if reason not in reasons:
                 reasons.append(reason)
-        pilot = PilotProject.from_db(
-            connection.alias, ("id", "title"), (pilot_id, titles[pilot_id])
+        pilot = model_instance(
+            PilotProject, ("id", "title"), (pilot_id, titles[pilot_id]), connection.alias
         )
         suggestions.append(Suggestion(pilot, scores[pilot_id], reasons))
     return suggestions
@@ -696,8 +702,8 @@ def suggestion_row_key(suggestion: Suggestion) -> tuple:
 
 def send_dashboard_panel(user: User) -> Callable[[], dict[str, Any]]:
     """Send the first query of `pilots/_dashboard_panel.html`; the function returned
-    builds its context: the pilots seeking partners like the member, their rows
-    from the fragment cache, and `has_interests` (has the member chosen any?).
+    builds its context: the pilots seeking partners like the member, the panel
+    (its rows from the fragment cache), and `has_interests` (has the member chosen any?).
 
     One query for the member's interests, one for the matching needs.
     """
@@ -706,11 +712,12 @@ def send_dashboard_panel(user: User) -> Callable[[], dict[str, Any]]:
     def panel() -> dict[str, Any]:
         interests = read()
         suggestions = pilots_seeking_partners_like(user, interests=interests)
+        rows = render_each(
+            "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
+        )
         return {
             "partner_pilots": suggestions,
-            "partner_pilot_rows": render_each(
-                "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
-            ),
+            "pilots_panel": render_once("pilots/_dashboard_panel.html", {"rows": tuple(rows)}),
             "has_interests": interests.has_own,
         }
 

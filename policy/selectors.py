@@ -24,14 +24,18 @@ from django.db.models import (
     Subquery,
     Window,
 )
-from django.db.models.base import ModelState
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from thementisch.fragments import render_each
-from thementisch.prepared import PLACEHOLDERS, PreparedQuery, statement_cursor
+from thementisch.fragments import render_each, render_once
+from thementisch.prepared import (
+    PLACEHOLDERS,
+    PreparedQuery,
+    model_instance,
+    statement_cursor,
+)
 from thementisch.taxonomy import material_labels
 
 from .models import PolicyFollow, PolicyItem, PolicyKeyDate, PolicyUpdate, Precision
@@ -373,17 +377,6 @@ def _unfiltered_dates_query(today: datetime.date, limit: int) -> PreparedQuery:
     )
 
 
-def _instance(model: type[Model], columns: list[str], values: tuple, using: str) -> Model:
-    """A model instance read from the database with these columns (the others deferred),
-    as `Model.from_db` builds it, without running `__init__` (a fifth of the time)."""
-    instance = model.__new__(model)
-    instance.__dict__.update(zip(columns, values, strict=True))
-    instance._state = ModelState()
-    instance._state.adding = False
-    instance._state.db = using
-    return instance
-
-
 def _set_item(instance: Model, item: PolicyItem) -> None:
     """`instance.item = item` for a row read with its `item_id`: the item is cached as
     the descriptor caches it."""
@@ -408,7 +401,7 @@ def unfiltered_list_page(
     count = len(_ITEM_COLUMNS)
     items = []
     for row in rows:
-        item = _instance(PolicyItem, _ITEM_COLUMNS, row[:count], query.using)
+        item = model_instance(PolicyItem, _ITEM_COLUMNS, row[:count], query.using)
         item.is_followed, item.update_count, item.last_update_on = row[count : count + 3]
         items.append(item)
     if rows and len(rows[0]) > count + 4:  # the materials' ids came with the items
@@ -425,7 +418,9 @@ def unfiltered_list_page(
 
     def key_date(row: tuple) -> PolicyKeyDate:
         if row[0] not in shown:
-            instance = _instance(PolicyKeyDate, _KEY_DATE_COLUMNS, row[:count], dates_query.using)
+            instance = model_instance(
+                PolicyKeyDate, _KEY_DATE_COLUMNS, row[:count], dates_query.using
+            )
             instance.item_slug, instance.item_short_name, instance.item_title = row[count:]
             shown[row[0]] = instance
         return shown[row[0]]
@@ -524,8 +519,7 @@ def calendar_years() -> list[int]:
 # written as SQL (building and compiling the querysets cost several times what
 # the queries cost) and sent before their rows are read, so that the dashboard
 # can send the queries of all panels in one batch. Elsewhere the ORM reads the
-# same (`dashboard_querysets`); a test compares them. Fields are in each
-# model's order (Model.from_db takes the values in that order).
+# same (`dashboard_querysets`); a test compares them.
 DASHBOARD_ITEM_FIELDS = ("id", "title", "short_name", "slug")
 DASHBOARD_DATE_FIELDS = ("id", "item_id", "date", "precision", "label", "label_en", "needs_review")
 DASHBOARD_UPDATE_FIELDS = ("id", "item_id", "date", "title")
@@ -592,13 +586,13 @@ def send_dashboard_dates_and_updates(
             update_rows = updates_cursor.fetchall()
         dates, updates = [], []
         for row in date_rows:
-            key_date = _instance(PolicyKeyDate, DASHBOARD_DATE_FIELDS, row[:7], alias)
-            _set_item(key_date, _instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[7:-1], alias))
+            key_date = model_instance(PolicyKeyDate, DASHBOARD_DATE_FIELDS, row[:7], alias)
+            _set_item(key_date, model_instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[7:-1], alias))
             key_date.followed = row[-1]
             dates.append(key_date)
         for row in update_rows:
-            update = _instance(PolicyUpdate, DASHBOARD_UPDATE_FIELDS, row[:4], alias)
-            _set_item(update, _instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[4:], alias))
+            update = model_instance(PolicyUpdate, DASHBOARD_UPDATE_FIELDS, row[:4], alias)
+            _set_item(update, model_instance(PolicyItem, DASHBOARD_ITEM_FIELDS, row[4:], alias))
             updates.append(update)
         return dates, updates
 
@@ -630,22 +624,23 @@ def update_row_key(update: PolicyUpdate) -> tuple:
 
 def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
     """Send the queries of `policy/_dashboard_panel.html`; the function returned builds
-    its context (`policy`): the next key dates and the latest updates of followed
-    items, their rows from the fragment cache."""
+    its context: `policy` (the next key dates and the latest updates of followed
+    items) and `policy_panel`, the panel with their rows from the fragment cache."""
     read = send_dashboard_dates_and_updates(user)
     return lambda: _dashboard_context(*read())
 
 
 def _dashboard_context(dates: list[PolicyKeyDate], updates: list[PolicyUpdate]) -> dict[str, Any]:
+    date_rows = render_each(
+        "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
+    )
+    update_rows = render_each(
+        "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
+    )
     return {
-        "policy": {
-            "next_dates": dates,
-            "next_date_rows": render_each(
-                "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
-            ),
-            "followed_updates": updates,
-            "followed_update_rows": render_each(
-                "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
-            ),
-        }
+        "policy": {"next_dates": dates, "followed_updates": updates},
+        "policy_panel": render_once(
+            "policy/_dashboard_panel.html",
+            {"date_rows": tuple(date_rows), "update_rows": tuple(update_rows)},
+        ),
     }

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from members.models import User
 from members.permissions import is_coordinator
-from thementisch.fragments import render_each
-from thementisch.prepared import PLACEHOLDERS, PreparedQuery, statement_cursor
+from thementisch.fragments import render_each, render_once
+from thementisch.prepared import PLACEHOLDERS, PreparedQuery, model_instance, statement_cursor
 
 from .models import AgendaItem, Document, Invitation, Meeting
 
@@ -226,7 +226,7 @@ def confirmed_for_page(meeting: Meeting) -> list[tuple]:
 # SQL (building and compiling a queryset costs several times what the query
 # costs) and sent before their rows are read, so that the dashboard can send the
 # queries of all panels in one batch. Elsewhere the ORM reads the same; a test
-# compares the two. Fields are in the model's order (Model.from_db takes that).
+# compares the two.
 DASHBOARD_FIELDS = ("id", "kind", "title", "starts_at", "ends_at", "venue", "online_url", "status")
 NEXT_MEETINGS_SQL = """
     SELECT m.id, m.kind, m.title, m.starts_at, m.ends_at, m.venue, m.online_url, m.status,
@@ -262,8 +262,9 @@ def send_next_meetings(user: Any, *, limit: int = 3) -> Callable[[], list[Meetin
         with cursor:
             rows = cursor.fetchall()
         meetings = []
+        alias = connection.alias
         for *values, response in rows:
-            meeting = Meeting.from_db(connection.alias, DASHBOARD_FIELDS, values)
+            meeting = model_instance(Meeting, DASHBOARD_FIELDS, values, alias)
             meeting.my_response = response
             meetings.append(meeting)
         return meetings
@@ -296,16 +297,15 @@ def dashboard_row_key(meeting: Meeting) -> tuple:
 
 def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
     """Send the query of `meetings/_dashboard_panel.html`; the function returned builds its
-    context: the next meetings, their rows from the fragment cache."""
+    context: the next meetings and the panel, its rows from the fragment cache."""
     read = send_next_meetings(user)
 
     def panel() -> dict[str, Any]:
         meetings = read()
+        rows = render_each("meetings/_list_item.html", meetings, dashboard_row_key, name="meeting")
         return {
             "next_meetings": meetings,
-            "next_meeting_rows": render_each(
-                "meetings/_list_item.html", meetings, dashboard_row_key, name="meeting"
-            ),
+            "meetings_panel": render_once("meetings/_dashboard_panel.html", {"rows": tuple(rows)}),
         }
 
     return panel

@@ -21,6 +21,9 @@ Row templates are rendered without the request (no context processors): what
 a row needs about the viewer is passed in `context` and so is in the key.
 One `get_many` reads all rows of a page; only the missing ones are rendered
 and stored with one `set_many`.
+
+`render_once` keeps the frame around such rows (a dashboard panel) the same
+way: its key is its whole context, the rendered rows included.
 """
 
 from __future__ import annotations
@@ -97,3 +100,31 @@ def render_each(
     if missing:
         store.set_many(missing, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
     return html
+
+
+def _is_key_value(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return all(isinstance(part, PLAIN) for part in value)
+    return isinstance(value, PLAIN)
+
+
+def render_once(template_name: str, context: dict[str, Any]) -> SafeString:
+    """`template_name` rendered with `context`, from the cache where the same context
+    was rendered before.
+
+    For the frame around rendered rows, such as a dashboard panel: `context`
+    holds plain values and rendered fragments (tuples of them for lists), and
+    all of it is the key, so any change to what the frame shows renders it
+    anew. Rendered without the request, as rows are.
+    """
+    for value in context.values():
+        if not _is_key_value(value):
+            raise TypeError(f"fragment context values must be plain values, not {value!r}")
+    prefix = f"{deployment_stamp()}:{template_name}:{get_language()}:"
+    cache_key = _cache_key(prefix, tuple(sorted(context.items())))
+    store = caches[CACHE_ALIAS]
+    html = store.get(cache_key)
+    if html is None:
+        html = str(get_template(template_name).render(context))
+        store.set(cache_key, html, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
+    return mark_safe(html)  # rendered by our template

@@ -24,7 +24,7 @@ ORM, with the same result.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from typing import Any
 
@@ -32,7 +32,8 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db import connection as default_connection
 from django.db import connections, models
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
+from django.db.models.base import ModelState
 
 # Values no real parameter has; each stands for one argument while compiling.
 PLACEHOLDERS = (-917_000_001, -917_000_002, -917_000_003, -917_000_004)
@@ -120,6 +121,21 @@ def _with_constants(sql: str, params: list[Any], slots: list[int | None], connec
                 part = connection.ops.compose_sql("%s", [value]).replace("%", "%%")
         parts.append(part)
     return "".join(parts)
+
+
+def model_instance(
+    model: type[Model], columns: Sequence[str], values: Sequence, using: str
+) -> Model:
+    """A model instance read from the database with these columns (attribute names;
+    the others deferred), as `Model.from_db` builds it, without running `__init__`
+    (a fifth of the time). For rows the hot pages read with their own SQL: no
+    model here has `pre_init`/`post_init` receivers or its own `from_db`."""
+    instance = model.__new__(model)
+    instance.__dict__.update(zip(columns, values, strict=True))
+    instance._state = ModelState()
+    instance._state.adding = False
+    instance._state.db = using
+    return instance
 
 
 def statement_cursor(connection=default_connection):

@@ -258,6 +258,70 @@ def test_pilot_rows_follow_every_change(member):
         assert "Gesucht: Gießerei" in dashboard(client)
 
 
+# --- panels come from the cache, keyed by their rows and counts -----------------------------
+
+
+def speaking(user, language: str):
+    user.language = language
+    user.save(update_fields=["language"])
+    return client_for(user)
+
+
+def test_panels_follow_their_rows_from_empty_to_filled_and_back(member, peer):
+    member.organisation.materials.set([material("aluminium")])
+    english = speaking(member, "en")
+    empty = [
+        "You have no invitations to upcoming meetings.",
+        "You have not logged a barrier yet.",
+        "Endorse barriers that affect you too",
+        "No pilot currently seeks partners",
+    ]
+    html = dashboard(english)
+    assert all(text in html for text in empty)
+    assert "New on items you follow" not in html  # (the radar's dates come with the data)
+
+    meeting = MeetingFactory(title="Plenum Kreislauf")
+    InvitationFactory(meeting=meeting, user=member, response="yes")
+    own = BarrierFactory(author=member, title="Eigenes Hemmnis")
+    Endorsement.objects.create(barrier=BarrierFactory(author=peer, title="Fremdes"), user=member)
+    item = PolicyItemFactory(short_name="Kreislauf-VO")
+    PolicyFollowFactory(item=item, user=member)
+    PolicyKeyDateFactory(item=item, date=timezone.localdate() + datetime.timedelta(days=3))
+    PolicyUpdateFactory(item=item, title="Neue Fassung")
+    NeedFactory(pilot=PilotFactory(status=SEEKING, title="Alu-Pilot"), material=material("aluminium"))
+
+    html = dashboard(english)
+    assert not any(text in html for text in empty)
+    for text in ["Plenum Kreislauf", "Eigenes Hemmnis", "Fremdes", "Kreislauf-VO: Neue Fassung"]:
+        assert text in html
+    assert "New on items you follow" in html
+    assert "Alu-Pilot" in html
+
+    Barrier.objects.filter(pk=own.pk).update(status=Barrier.Status.MERGED)
+    html = dashboard(english)
+    assert "You have not logged a barrier yet." in html
+    assert "Eigenes Hemmnis" not in html
+
+
+def test_the_coordinator_panel_follows_the_count_to_review(coordinator, peer):
+    client = speaking(coordinator, "en")
+    BarrierFactory(author=peer, status=Barrier.Status.SUBMITTED)
+    assert "1 barrier waits for review." in dashboard(client)
+
+    BarrierFactory(author=peer, status=Barrier.Status.IN_REVIEW)
+    assert "2 barriers wait for review." in dashboard(client)
+    Barrier.objects.filter(author=peer).update(status=Barrier.Status.PUBLISHED)
+    assert "wait for review" not in dashboard(client)
+    assert "waits for review" not in dashboard(client)
+
+
+def test_panels_are_in_the_language_of_the_page(member):
+    assert "You have not logged a barrier yet." in dashboard(speaking(member, "en"))
+    html = dashboard(speaking(member, "de"))
+    assert "You have not logged a barrier yet." not in html
+    assert 'id="dashboard-barriers-heading">Hemmnisse</h2>' in html
+
+
 # --- the SQL reads select what the ORM selects -----------------------------------------------
 
 

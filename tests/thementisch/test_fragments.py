@@ -1,4 +1,5 @@
-"""Rendered rows kept by what they show (thementisch/fragments.py)."""
+"""Rendered rows, and the frames around them, kept by what they show
+(thementisch/fragments.py)."""
 
 from types import SimpleNamespace
 
@@ -7,13 +8,21 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import translation
 
-from thementisch.fragments import render_each
+from thementisch.fragments import render_each, render_once
 
 ROW = "{% load i18n %}<li>{{ item.title }} · {% translate 'Barriers' %} · {{ mark }}</li>"
+PANEL = (
+    "{% load i18n %}<ul>{% for row in rows %}{{ row }}{% empty %}"
+    "{% translate 'Barriers' %}{% endfor %}</ul>{% if count %}{{ count }}{% endif %}"
+)
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "OPTIONS": {"loaders": [("django.template.loaders.locmem.Loader", {"row.html": ROW})]},
+        "OPTIONS": {
+            "loaders": [
+                ("django.template.loaders.locmem.Loader", {"row.html": ROW, "panel.html": PANEL})
+            ]
+        },
     }
 ]
 
@@ -67,3 +76,41 @@ def test_language_and_context_are_part_of_the_key(rows):
 def test_context_must_be_plain_values(rows):
     with pytest.raises(TypeError):
         render_each("row.html", rows, title_key, context={"mark": object()})
+
+
+# --- frames (render_once) --------------------------------------------------------------------
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_frame_is_rendered_once_for_the_same_context(rows):
+    rendered = render_each("row.html", rows, title_key, context={"mark": "x"})
+    first = render_once("panel.html", {"rows": tuple(rendered), "count": 2})
+    kept = len(caches["fragments"]._cache)
+
+    again = render_once("panel.html", {"rows": tuple(rendered), "count": 2})
+
+    assert first == again == (
+        "<ul><li>Schrott · Hemmnisse · x</li><li>Kupfer · Hemmnisse · x</li></ul>2"
+    )
+    assert len(caches["fragments"]._cache) == kept  # nothing new was stored
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_frame_follows_its_rows_its_values_and_the_language(rows):
+    rendered = render_each("row.html", rows, title_key, context={"mark": "x"})
+    render_once("panel.html", {"rows": tuple(rendered), "count": 2})
+    rows[1].title = "Aluminium"
+    changed = render_each("row.html", rows, title_key, context={"mark": "x"})
+
+    assert "Aluminium" in render_once("panel.html", {"rows": tuple(changed), "count": 2})
+    assert render_once("panel.html", {"rows": tuple(changed), "count": 3}).endswith("</ul>3")
+    assert render_once("panel.html", {"rows": (), "count": 0}) == "<ul>Hemmnisse</ul>"
+    with translation.override("en"):
+        assert render_once("panel.html", {"rows": (), "count": 0}) == "<ul>Barriers</ul>"
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_frame_takes_only_plain_values_and_tuples_of_them(rows):
+    for value in ([1, 2], object(), (object(),), {"a": 1}):
+        with pytest.raises(TypeError):
+            render_once("panel.html", {"rows": value})
