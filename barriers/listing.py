@@ -17,18 +17,25 @@ is not cached.
 
 Only PostgreSQL runs the kept SQL, and only when the ORM would not convert a
 column after reading it; otherwise the list runs through the ORM.
+
+A search reads the page's ids and its rows apart: the ids with a plan made
+for the words searched (how many barriers they match decides the best plan),
+the rows by those ids with one prepared statement. Planning the two together
+cost PostgreSQL more than running them.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Model, QuerySet
+from django.db.models import BooleanField, Model, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 
 from members.permissions import is_coordinator, is_member
@@ -42,6 +49,7 @@ MAX_KEPT = 500  # compiled shapes kept per process (then started afresh)
 USER_STANDIN = -917_100_000
 # Stand-ins for filter values while compiling: never a real id, choice or search text.
 INT_STANDINS = tuple(-917_100_001 - index for index in range(16))
+IDS_STANDIN = [-917_100_099]
 STR_STANDINS = tuple(f"tmstandin{index}x" for index in range(16))  # no spaces: kept as is
 
 
@@ -165,27 +173,52 @@ def _compile(queryset: QuerySet, standins: list[Any], using: str, *, count: bool
 
 
 def _kept(shape: tuple, selection_: Selection, user, number: int, per_page: int, using: str):
+    """(rows or ids SQL, count SQL, searched) of this shape, compiled on first use."""
     if shape not in _compiled:
         standin_selection, viewer, standins = _standins(selection_, user)
-        rows, count, searched = _querysets(
+        rows, count, searched, ids = _querysets(
             standin_selection, viewer, number=number, per_page=per_page
         )
-        rows_sql = _compile(rows, standins, using)
+        rows_sql = _compile(ids if searched else rows, standins, using)
         count_sql = _compile(count, standins, using, count=True)
+        if searched and _searched_rows_sql(using) is None:
+            rows_sql = None
         if len(_compiled) >= MAX_KEPT:
             _compiled.clear()
         _compiled[shape] = (rows_sql, count_sql, searched) if rows_sql and count_sql else None
     return _compiled[shape]
 
 
-def _run(connection, compiled, arguments: list[Any], *, prepare: bool) -> list[tuple]:
-    """The rows of kept SQL. Prepared (planned once per connection) unless `prepare`
-    is off: a full-text search is planned for its own words each time, because how
-    many barriers a word matches decides the best plan."""
+@functools.cache
+def _searched_rows_sql(using: str):
+    """The kept SQL of `selectors.searched_rows` for a list of ids (its one argument)."""
+    picked = RawSQL('"barriers_barrier"."id" = ANY(%s)', (IDS_STANDIN,), BooleanField())
+    columns = selectors._list_columns(postgres=True)
+    return _compile(
+        selectors.searched_rows(picked).values_list(*columns, "description_hash"),
+        [IDS_STANDIN],
+        using,
+    )
+
+
+def _run(connection, compiled, arguments: list[Any], *, prepare: bool = True) -> list[tuple]:
+    """The rows of kept SQL, prepared (planned once per connection) unless `prepare`
+    is off."""
     sql, slots = compiled
     with statement_cursor(connection) if prepare else connection.cursor() as cursor:
         cursor.execute(sql, [arguments[slot] if slot is not None else p for slot, p in slots])
         return cursor.fetchall()
+
+
+def _searched_page_rows(connection, ids_sql, arguments: list[Any]) -> list[tuple]:
+    """The rows of a page of search results: its ids, planned for the words searched
+    (not prepared), then its rows by those ids (prepared), in the order of the ids."""
+    ids = [pk for (pk,) in _run(connection, ids_sql, arguments, prepare=False)]
+    if not ids:
+        return []
+    rows = _run(connection, _searched_rows_sql(connection.alias), [ids])
+    position = {pk: index for index, pk in enumerate(ids)}
+    return sorted(rows, key=lambda row: position[row[0]])
 
 
 def list_page(
@@ -200,7 +233,7 @@ def list_page(
             _shape(selection_, user, number, per_page), selection_, user, number, per_page, using
         )
     if kept is None:
-        rows, count, searched = _querysets(selection_, user, number=number, per_page=per_page)
+        rows, count, searched, _ids = _querysets(selection_, user, number=number, per_page=per_page)
         return selectors.page_of_rows(
             list(rows),
             user,
@@ -212,8 +245,13 @@ def list_page(
         )
     rows_sql, count_sql, searched = kept
     arguments = _arguments(selection_, user)
+    rows = (
+        _searched_page_rows(connection, rows_sql, arguments)
+        if searched
+        else _run(connection, rows_sql, arguments)
+    )
     return selectors.page_of_rows(
-        _run(connection, rows_sql, arguments, prepare=not searched),
+        rows,
         user,
         number=number,
         per_page=per_page,

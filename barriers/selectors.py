@@ -27,6 +27,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    Expression,
     F,
     OuterRef,
     Prefetch,
@@ -314,8 +315,8 @@ def list_querysets(
     offset: int,
     limit: int,
     ranked: QuerySet[BarrierSearch] | None = None,
-) -> tuple[QuerySet, QuerySet, bool]:
-    """The reads of one page of `/barriers/`: (rows, count, searched).
+) -> tuple[QuerySet, QuerySet, bool, QuerySet | None]:
+    """The reads of one page of `/barriers/`: (rows, count, searched, ids).
 
     `queryset` is filtered and ordered (BarrierFilter.qs); only the columns a
     row shows are read, never the search vector. On PostgreSQL each row also
@@ -327,38 +328,51 @@ def list_querysets(
     headlines are read only for rows not in the fragment cache (see
     `ListRow.title_html`). With `ranked` (the same matches in the same order,
     from the narrow search table: `BarrierFilter.ranked_matches`) the ids
-    and the count are read from there.
+    and the count are read from there. `ids` (None without a search) is the
+    page's ids in order, for reading the ids and the rows apart
+    (`searched_rows` reads the rows).
     """
     text = _clean_search_text(search_text)
     postgres = uses_postgres()
     searched = bool(text) and postgres
-    columns: list[Any] = list(LIST_ROW_VALUES)
-    annotations: dict[str, Any] = {}
-    if postgres:
-        annotations["material_ids"] = ArraySubquery(
-            Barrier.materials.through.objects.filter(barrier_id=OuterRef("pk"))
-            .order_by()
-            .values("material_id")
-        )
-        columns.append("material_ids")
+    columns = _list_columns(postgres)
     if searched and ranked is not None:
         queryset, count_queryset = ranked, ranked
+    ids = None
     if searched:
         ids = queryset.values("pk")[offset : offset + limit]
         rows = (
-            Barrier.objects.filter(pk__in=ids)
-            .annotate(
-                **annotations,
-                rank=SearchRank(F("search_vector"), search_query(text)),  # for the order
-                description_hash=MD5("description"),
-            )
+            searched_rows(Q(pk__in=ids))
+            .annotate(rank=SearchRank(F("search_vector"), search_query(text)))  # for the order
             .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
             .values_list(*columns, "description_hash")
         )
     else:
-        rows = queryset.annotate(**annotations).values_list(*columns)[offset : offset + limit]
+        rows = queryset.annotate(**_list_annotations(postgres)).values_list(*columns)[
+            offset : offset + limit
+        ]
     count = count_queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
-    return rows, count, searched
+    return rows, count, searched, ids
+
+
+def _list_columns(postgres: bool) -> list[str]:
+    return [*LIST_ROW_VALUES, "material_ids"] if postgres else list(LIST_ROW_VALUES)
+
+
+def _list_annotations(postgres: bool) -> dict[str, Any]:
+    if not postgres:
+        return {}
+    materials = Barrier.materials.through.objects.filter(barrier_id=OuterRef("pk"))
+    return {"material_ids": ArraySubquery(materials.order_by().values("material_id"))}
+
+
+def searched_rows(condition: Q | Expression) -> QuerySet[Barrier]:
+    """The barriers `condition` picks (the ids of a page of search results), with the
+    columns of a list row and a hash of the description (for the highlighted
+    snippet's cache key), in no order (PostgreSQL)."""
+    return Barrier.objects.filter(condition).annotate(
+        **_list_annotations(True), description_hash=MD5("description")
+    )
 
 
 def list_page(
@@ -373,7 +387,7 @@ def list_page(
     """One page of `/barriers/` as ListRow values, masked for `user` (see
     `list_querysets`; `barriers.listing` runs the same reads compiled once)."""
     number = _page_number(page)
-    rows, count, searched = list_querysets(
+    rows, count, searched, _ids = list_querysets(
         queryset,
         count_queryset=count_queryset,
         search_text=search_text,

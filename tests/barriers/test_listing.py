@@ -120,6 +120,8 @@ def test_another_viewer_gets_their_own_rows(barriers, member):
 
 @pytest.mark.skipif(not selectors.uses_postgres(), reason="PostgreSQL only")
 def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, member):
+    """A search's ids and count are planned for its words; its rows are read by id,
+    prepared."""
     def show(params):
         request = RequestFactory().get("/barriers/", params)
         request.user = member
@@ -129,6 +131,15 @@ def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, me
     listed = [s for s in prepared_statements() if "barriers_barrier" in s]
     assert listed  # the rows (and the count) of the list
 
-    assert show({"q": "Schrott"}).object_list
+    found = show({"q": "Schrott"}).object_list
+    assert found
     searches = [s for s in prepared_statements() if "websearch_to_tsquery" in s]
-    assert not searches
+    assert not searches  # the page's ids and the count: planned for the words searched
+    by_ids = [s for s in prepared_statements() if '"barriers_barrier"."id" = ANY(' in s]
+    assert len(by_ids) == 1  # the page's rows, read by their ids
+
+    # The rows come in the order of the ids, and the next search reuses the statement.
+    ranked = selectors.ranked_matches(member, "Schrott").values_list("pk", flat=True)
+    assert [row.pk for row in found] == list(ranked[:7])
+    assert show({"q": "Schlacke"}).object_list
+    assert len([s for s in prepared_statements() if "= ANY(" in s]) == 1
