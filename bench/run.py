@@ -226,7 +226,11 @@ def main() -> None:
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="keep the database of the last run (only migrate it); for repeated runs",
+        help=(
+            "keep the database of the last run (only migrate it); for repeated runs. A full "
+            "run's digest measurement leaves 10,000 members in it, so /members/ is slower then: "
+            "compare pages on a fresh fill"
+        ),
     )
     parser.add_argument("--only", nargs="*", default=(), help="only pages whose name contains")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))

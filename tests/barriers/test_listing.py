@@ -122,6 +122,7 @@ def test_another_viewer_gets_their_own_rows(barriers, member):
 def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, member):
     """A search's ids and count are planned for its words; its rows are read by id,
     prepared."""
+
     def show(params):
         request = RequestFactory().get("/barriers/", params)
         request.user = member

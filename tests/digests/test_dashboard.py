@@ -288,7 +288,9 @@ def test_panels_follow_their_rows_from_empty_to_filled_and_back(member, peer):
     PolicyFollowFactory(item=item, user=member)
     PolicyKeyDateFactory(item=item, date=timezone.localdate() + datetime.timedelta(days=3))
     PolicyUpdateFactory(item=item, title="Neue Fassung")
-    NeedFactory(pilot=PilotFactory(status=SEEKING, title="Alu-Pilot"), material=material("aluminium"))
+    NeedFactory(
+        pilot=PilotFactory(status=SEEKING, title="Alu-Pilot"), material=material("aluminium")
+    )
 
     html = dashboard(english)
     assert not any(text in html for text in empty)

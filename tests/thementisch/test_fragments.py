@@ -89,8 +89,10 @@ def test_a_frame_is_rendered_once_for_the_same_context(rows):
 
     again = render_once("panel.html", {"rows": tuple(rendered), "count": 2})
 
-    assert first == again == (
-        "<ul><li>Schrott · Hemmnisse · x</li><li>Kupfer · Hemmnisse · x</li></ul>2"
+    assert (
+        first
+        == again
+        == ("<ul><li>Schrott · Hemmnisse · x</li><li>Kupfer · Hemmnisse · x</li></ul>2")
     )
     assert len(caches["fragments"]._cache) == kept  # nothing new was stored
 
