@@ -45,7 +45,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from members.permissions import is_coordinator, is_ministry
 from thementisch import taxonomy
-from thementisch.fragments import render_each, render_once
+from thementisch.fragments import Rows, render_once
 from thementisch.models import Material, ValueChainStage
 from thementisch.prepared import PreparedQuery, model_instance, statement_cursor
 
@@ -910,10 +910,21 @@ def _dashboard_context(user, lists: dict[str, list[Barrier]]) -> dict[str, Any]:
         "barriers_mine": lists["mine"],
         "barriers_endorsed": permissions.mask_all(lists["endorsed"], user),
     }
-    for name in ("barriers_mine", "barriers_endorsed"):
-        context[f"{name}_rows"] = render_each(
-            "barriers/_dashboard_row.html", context[name], dashboard_row_key, name="barrier"
-        )
+    # What the panel shows: its rows (by what each shows) and the coordinator's count.
+    panel: dict[str, Any] = {
+        "mine_rows": Rows(
+            "barriers/_dashboard_row.html", context["barriers_mine"], dashboard_row_key, "barrier"
+        ),
+        "endorsed_rows": Rows(
+            "barriers/_dashboard_row.html",
+            context["barriers_endorsed"],
+            dashboard_row_key,
+            "barrier",
+        ),
+        "overdue_rows": None,
+        "to_review": None,
+        "to_answer_rows": None,
+    }
     if is_coordinator(user):
         today = timezone.localdate()
         context["barriers_overdue"] = list(
@@ -921,44 +932,27 @@ def _dashboard_context(user, lists: dict[str, list[Barrier]]) -> dict[str, Any]:
             .select_related("forwarded_to")
             .order_by("answer_by")[:DASHBOARD_WORKLIST]
         )
-        context["barriers_to_review"] = Barrier.objects.filter(
+        context["barriers_to_review"] = panel["to_review"] = Barrier.objects.filter(
             status__in=(S.SUBMITTED, S.IN_REVIEW)
         ).count()
-        context["barriers_overdue_rows"] = render_each(
+        panel["overdue_rows"] = Rows(
             "barriers/_dashboard_overdue_row.html",
             context["barriers_overdue"],
             overdue_row_key,
-            name="barrier",
+            "barrier",
         )
     if is_ministry(user):
         context["barriers_to_answer"] = permissions.mask_all(
             forwarded_worklist(user).filter(status=S.FORWARDED)[:DASHBOARD_WORKLIST], user
         )
-        context["barriers_to_answer_rows"] = render_each(
+        panel["to_answer_rows"] = Rows(
             "barriers/_dashboard_to_answer_row.html",
             context["barriers_to_answer"],
             to_answer_row_key,
-            name="barrier",
+            "barrier",
         )
-    context["barriers_panel"] = render_once(
-        "barriers/_dashboard_panel.html", _panel_values(context)
-    )
+    context["barriers_panel"] = render_once("barriers/_dashboard_panel.html", panel)
     return context
-
-
-def _panel_values(context: dict[str, Any]) -> dict[str, Any]:
-    """What `barriers/_dashboard_panel.html` shows: the rendered rows and the count."""
-
-    def rows(name: str) -> tuple | None:
-        return tuple(context[name]) if name in context else None
-
-    return {
-        "mine_rows": rows("barriers_mine_rows"),
-        "endorsed_rows": rows("barriers_endorsed_rows"),
-        "overdue_rows": rows("barriers_overdue_rows"),
-        "to_review": context.get("barriers_to_review"),
-        "to_answer_rows": rows("barriers_to_answer_rows"),
-    }
 
 
 def forwarded_worklist(user) -> QuerySet[Barrier]:

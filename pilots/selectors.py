@@ -23,7 +23,7 @@ from django.utils.translation import get_language
 from barriers.models import Barrier
 from members.models import Organisation, User
 from members.permissions import is_coordinator
-from thementisch.fragments import render_each, render_once
+from thementisch.fragments import Rows, render_once
 from thementisch.models import Material
 from thementisch.prepared import (
     AsRead,
@@ -712,12 +712,12 @@ def send_dashboard_panel(user: User) -> Callable[[], dict[str, Any]]:
     def panel() -> dict[str, Any]:
         interests = read()
         suggestions = pilots_seeking_partners_like(user, interests=interests)
-        rows = render_each(
+        rows = Rows(
             "pilots/_dashboard_row.html", suggestions, suggestion_row_key, name="suggestion"
         )
         return {
             "partner_pilots": suggestions,
-            "pilots_panel": render_once("pilots/_dashboard_panel.html", {"rows": tuple(rows)}),
+            "pilots_panel": render_once("pilots/_dashboard_panel.html", {"rows": rows}),
             "has_interests": interests.has_own,
         }
 

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from thementisch.fragments import render_each, render_once
+from thementisch.fragments import Rows, render_once
 from thementisch.prepared import (
     PLACEHOLDERS,
     PreparedQuery,
@@ -631,16 +631,11 @@ def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
 
 
 def _dashboard_context(dates: list[PolicyKeyDate], updates: list[PolicyUpdate]) -> dict[str, Any]:
-    date_rows = render_each(
-        "policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date"
-    )
-    update_rows = render_each(
-        "policy/_dashboard_update_row.html", updates, update_row_key, name="update"
-    )
+    date_rows = Rows("policy/_dashboard_date_row.html", dates, key_date_row_key, name="key_date")
+    update_rows = Rows("policy/_dashboard_update_row.html", updates, update_row_key, name="update")
     return {
         "policy": {"next_dates": dates, "followed_updates": updates},
         "policy_panel": render_once(
-            "policy/_dashboard_panel.html",
-            {"date_rows": tuple(date_rows), "update_rows": tuple(update_rows)},
+            "policy/_dashboard_panel.html", {"date_rows": date_rows, "update_rows": update_rows}
         ),
     }

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from members.models import User
 from members.permissions import is_coordinator
-from thementisch.fragments import render_each, render_once
+from thementisch.fragments import Rows, render_once
 from thementisch.prepared import PLACEHOLDERS, PreparedQuery, model_instance, statement_cursor
 
 from .models import AgendaItem, Document, Invitation, Meeting
@@ -302,10 +302,10 @@ def send_dashboard_panel(user: Any) -> Callable[[], dict[str, Any]]:
 
     def panel() -> dict[str, Any]:
         meetings = read()
-        rows = render_each("meetings/_list_item.html", meetings, dashboard_row_key, name="meeting")
+        rows = Rows("meetings/_list_item.html", meetings, dashboard_row_key, name="meeting")
         return {
             "next_meetings": meetings,
-            "meetings_panel": render_once("meetings/_dashboard_panel.html", {"rows": tuple(rows)}),
+            "meetings_panel": render_once("meetings/_dashboard_panel.html", {"rows": rows}),
         }
 
     return panel

@@ -23,13 +23,14 @@ One `get_many` reads all rows of a page; only the missing ones are rendered
 and stored with one `set_many`.
 
 `render_once` keeps the frame around such rows (a dashboard panel) the same
-way: its key is its whole context, the rendered rows included.
+way: its key is its whole context, the rows by their row keys.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -102,29 +103,56 @@ def render_each(
     return html
 
 
-def _is_key_value(value: Any) -> bool:
-    if isinstance(value, tuple):
-        return all(isinstance(part, PLAIN) for part in value)
-    return isinstance(value, PLAIN)
+@dataclass(frozen=True)
+class Rows:
+    """Rows of a frame (`render_once`): in the frame's key by their row keys (what
+    each row shows), rendered with `render_each` only when the frame is not kept."""
+
+    template_name: str
+    items: Sequence[Any]
+    key: Callable[[Any], tuple]
+    name: str = "item"
+
+    def key_parts(self) -> tuple:
+        return (self.template_name, tuple(self.key(item) for item in self.items))
+
+    def render(self) -> tuple[SafeString, ...]:
+        return tuple(render_each(self.template_name, self.items, self.key, name=self.name))
 
 
 def render_once(template_name: str, context: dict[str, Any]) -> SafeString:
     """`template_name` rendered with `context`, from the cache where the same context
     was rendered before.
 
-    For the frame around rendered rows, such as a dashboard panel: `context`
-    holds plain values and rendered fragments (tuples of them for lists), and
-    all of it is the key, so any change to what the frame shows renders it
-    anew. Rendered without the request, as rows are.
+    For the frame around rows, such as a dashboard panel: `context` holds plain
+    values (or tuples of them) and `Rows`, and all of it is the key (rows by
+    their row keys, as `render_each` keys them), so any change to what the
+    frame or one of its rows shows renders it anew; the rows are rendered
+    (or read from the cache) only then. Rendered without the request, as rows are.
     """
-    for value in context.values():
-        if not _is_key_value(value):
+    parts = []
+    for name, value in sorted(context.items()):
+        if isinstance(value, Rows):
+            parts.append((name, value.key_parts()))
+        elif _is_key_value(value):
+            parts.append((name, value))
+        else:
             raise TypeError(f"fragment context values must be plain values, not {value!r}")
     prefix = f"{deployment_stamp()}:{template_name}:{get_language()}:"
-    cache_key = _cache_key(prefix, tuple(sorted(context.items())))
+    cache_key = _cache_key(prefix, tuple(parts))
     store = caches[CACHE_ALIAS]
     html = store.get(cache_key)
     if html is None:
-        html = str(get_template(template_name).render(context))
+        rendered = {
+            name: value.render() if isinstance(value, Rows) else value
+            for name, value in context.items()
+        }
+        html = str(get_template(template_name).render(rendered))
         store.set(cache_key, html, timeout=settings.FRAGMENT_CACHE_TIMEOUT)
     return mark_safe(html)  # rendered by our template
+
+
+def _is_key_value(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return all(isinstance(part, PLAIN) for part in value)
+    return isinstance(value, PLAIN)

@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.test import override_settings
 from django.utils import translation
 
-from thementisch.fragments import render_each, render_once
+from thementisch.fragments import Rows, render_each, render_once
 
 ROW = "{% load i18n %}<li>{{ item.title }} · {% translate 'Barriers' %} · {{ mark }}</li>"
 PANEL = (
@@ -116,3 +116,20 @@ def test_a_frame_takes_only_plain_values_and_tuples_of_them(rows):
     for value in ([1, 2], object(), (object(),), {"a": 1}):
         with pytest.raises(TypeError):
             render_once("panel.html", {"rows": value})
+
+
+@override_settings(TEMPLATES=TEMPLATES)
+def test_a_frame_keeps_its_rows_by_what_they_show(rows):
+    frame = render_once("panel.html", {"rows": Rows("row.html", rows, title_key), "count": 2})
+    assert frame == "<ul><li>Schrott · Hemmnisse · </li><li>Kupfer · Hemmnisse · </li></ul>2"
+
+    # A kept frame is served by its row keys: a value outside them does not reach it ...
+    rows[0].unkeyed = "x"
+    kept = render_once("panel.html", {"rows": Rows("row.html", rows, title_key), "count": 2})
+    assert kept == frame
+    # ... and a shown value that changes renders the frame (and that row) anew.
+    rows[0].title = "Aluminium"
+    changed = render_once("panel.html", {"rows": Rows("row.html", rows, title_key), "count": 2})
+    assert changed == "<ul><li>Aluminium · Hemmnisse · </li><li>Kupfer · Hemmnisse · </li></ul>2"
+    empty = render_once("panel.html", {"rows": Rows("row.html", [], title_key), "count": 0})
+    assert empty == "<ul>Hemmnisse</ul>"
