@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from email import policy
 from pathlib import Path
 
@@ -168,14 +168,27 @@ class CeleryWorker:
             self.process.wait(timeout=10)
 
     def stop(self) -> None:
+        """Warm shutdown, as a deployment stops a worker: SIGTERM to the main process
+        only, which lets the tasks running in its pool finish (a SIGTERM to the whole
+        process group would kill a task between sending its mail and marking the
+        row sent). What is still running after 30 s is killed."""
         import signal
 
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.send_signal(signal.SIGTERM)
             try:
-                self.process.wait(timeout=20)
+                self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.kill()
+            else:
+                self._kill_leftovers()
+
+    def _kill_leftovers(self) -> None:
+        """SIGKILL pool processes that outlived the main process (none normally)."""
+        import signal
+
+        with suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
 
 
 @contextmanager
