@@ -18,10 +18,13 @@ is not cached.
 Only PostgreSQL runs the kept SQL, and only when the ORM would not convert a
 column after reading it; otherwise the list runs through the ORM.
 
-A search reads the page's ids and its rows apart: the ids with a plan made
-for the words searched (how many barriers they match decides the best plan),
-the rows by those ids with one prepared statement. Planning the two together
-cost PostgreSQL more than running them.
+A search of several words reads the page's ids and its rows apart: the ids
+with a plan made for the words searched (how many barriers they match
+decides the best plan), the rows by those ids with one prepared statement.
+Planning the two together cost PostgreSQL more than running them. A search
+of one word reads its ids in the order of an index (`BarrierSearchTerm`),
+the same plan for every word, so its rows come with them in one prepared
+statement, as in an unsearched list.
 """
 
 from __future__ import annotations
@@ -102,6 +105,8 @@ def _shape(selection_: Selection, user, number: int, per_page: int) -> tuple:
     for name, value in selection_.values:
         if isinstance(value, bool) or name == "sort":
             parts.append((name, value))  # decides the SQL itself
+        elif name == "q":
+            parts.append((name, selectors.is_one_word(value)))  # one word: another table
         else:
             parts.append((name, type(value).__name__))
     return (_viewer_shape(user), tuple(parts), number, per_page)
@@ -147,6 +152,8 @@ def _standins(selection_: Selection, user) -> tuple[Selection, Any, list[Any]]:
             continue
         standin = next(ints) if isinstance(value, int) else next(strs)
         if name == "q":
+            if not selectors.is_one_word(value):
+                standin = f"{standin} {standin}"  # words, as the text stood for
             search_text = standin
         values.append((name, standin))
         standins.append(standin)
@@ -173,19 +180,22 @@ def _compile(queryset: QuerySet, standins: list[Any], using: str, *, count: bool
 
 
 def _kept(shape: tuple, selection_: Selection, user, number: int, per_page: int, using: str):
-    """(rows or ids SQL, count SQL, searched) of this shape, compiled on first use."""
+    """(rows or ids SQL, count SQL, searched, split) of this shape, compiled on first use;
+    `split`: the ids SQL, planned for the words searched, then the rows by id."""
     if shape not in _compiled:
         standin_selection, viewer, standins = _standins(selection_, user)
         rows, count, searched, ids = _querysets(
             standin_selection, viewer, number=number, per_page=per_page
         )
-        rows_sql = _compile(ids if searched else rows, standins, using)
+        split = ids is not None
+        rows_sql = _compile(ids if split else rows, standins, using)
         count_sql = _compile(count, standins, using, count=True)
-        if searched and _searched_rows_sql(using) is None:
+        if split and _searched_rows_sql(using) is None:
             rows_sql = None
         if len(_compiled) >= MAX_KEPT:
             _compiled.clear()
-        _compiled[shape] = (rows_sql, count_sql, searched) if rows_sql and count_sql else None
+        kept = (rows_sql, count_sql, searched, split)
+        _compiled[shape] = kept if rows_sql and count_sql else None
     return _compiled[shape]
 
 
@@ -243,11 +253,11 @@ def list_page(
             search_text=selectors._clean_search_text(selection_.search_text),
             count=count.count,
         )
-    rows_sql, count_sql, searched = kept
+    rows_sql, count_sql, searched, split = kept
     arguments = _arguments(selection_, user)
     rows = (
         _searched_page_rows(connection, rows_sql, arguments)
-        if searched
+        if split
         else _run(connection, rows_sql, arguments)
     )
     return selectors.page_of_rows(
@@ -257,5 +267,5 @@ def list_page(
         per_page=per_page,
         searched=searched,
         search_text=selectors._clean_search_text(selection_.search_text),
-        count=lambda: _run(connection, count_sql, arguments, prepare=not searched)[0][0],
+        count=lambda: _run(connection, count_sql, arguments, prepare=not split)[0][0],
     )

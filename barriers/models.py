@@ -162,7 +162,8 @@ class Barrier(ChoiceLabelsMixin, models.Model):
     comment_count = models.PositiveIntegerField(_("comments"), default=0)
 
     # Filled by a database trigger on PostgreSQL (migration 0003); copied with what
-    # the ranked search reads into BarrierSearch by another (0006).
+    # the ranked search reads into BarrierSearch by another (0006), and from there
+    # word by word into BarrierSearchTerm (0007).
     search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
@@ -401,3 +402,57 @@ class BarrierSearch(models.Model):
 
     def __str__(self) -> str:
         return f"search row of barrier {self.barrier_id}"
+
+
+class RankField(models.FloatField):
+    """A rank as `ts_rank` gives it: `real` on PostgreSQL (a FloatField is double)."""
+
+    def db_type(self, connection):
+        return "real" if connection.vendor == "postgresql" else super().db_type(connection)
+
+
+class BarrierSearchTerm(models.Model):
+    """One word of a barrier's search vector with the barrier's rank for that word.
+
+    A search for one word reads its best matches in the order of an index
+    (word, rank, endorsing organisations, id) and stops after a page, where
+    ranking in BarrierSearch reads every match. `rank` is what `ts_rank`
+    gives the barrier's vector for a query of this word alone, so the order
+    is that of the ranked search. Written only by a database trigger on
+    `barriers_barriersearch` (PostgreSQL, migration 0007), with the status,
+    submitter and endorsing organisations, so the visibility rule applies
+    here as well; on SQLite it stays empty and unused.
+    """
+
+    pk = models.CompositePrimaryKey("barrier", "lexeme")
+    barrier = models.ForeignKey(
+        Barrier,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the rows
+        db_constraint=False,
+        db_index=False,  # the primary key starts with it
+        related_name="+",
+    )
+    lexeme = models.TextField()
+    rank = RankField()
+    status = models.CharField(max_length=20)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,  # follows the barrier's author (SET_NULL there)
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    endorsing_organisation_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["lexeme", "-rank", "-endorsing_organisation_count", "-barrier"],
+                name="barrier_search_term_rank_idx",
+                include=["status", "author"],
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"search term {self.lexeme!r} of barrier {self.barrier_id}"

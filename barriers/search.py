@@ -24,7 +24,7 @@ def search_barriers(request, query: str) -> SearchSection | None:
         # Ranked and counted in the narrow search table; only the shown rows
         # are read from the barriers, with their headlines.
         ranked = count_queryset = selectors.ranked_matches(user, query)
-        base = base.filter(pk__in=ranked.values("pk")[: LIMIT + 1])
+        base = base.filter(pk__in=ranked.values("barrier_id")[: LIMIT + 1])
     matches = selectors.apply_search(base, query)
     if selectors.uses_postgres():
         matches = matches.order_by(*selectors.SEARCH_ORDER)

@@ -37,6 +37,7 @@ from django.db.models import (
     Value,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import MD5, Cast, Greatest, RowNumber, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
@@ -56,6 +57,7 @@ from .models import (
     BarrierComment,
     BarrierEvent,
     BarrierSearch,
+    BarrierSearchTerm,
     Endorsement,
     EvidenceFile,
     OfficialResponse,
@@ -149,26 +151,50 @@ def apply_search(
 
 
 SEARCH_ORDER = ("-rank", "-endorsing_organisation_count", "-pk")
+# The same order in the search tables, whose rows name their barrier in `barrier_id`.
+RANKED_ORDER = ("-rank", "-endorsing_organisation_count", "-barrier_id")
+# One German word (letters and digits only): ranked from BarrierSearchTerm.
+ONE_WORD = re.compile(r"[0-9A-Za-zÄÖÜäöüß]+")
+
+
+def is_one_word(text: str) -> bool:
+    """Whether a search for `text` is a search for one word (`ranked_matches`)."""
+    return ONE_WORD.fullmatch(_clean_search_text(text)) is not None
+
+
+def _lexeme(word: str) -> RawSQL:
+    """The lexeme of one `word` as `search_query` makes it (NULL for a stop word)."""
+    return RawSQL(
+        "(SELECT CASE WHEN cardinality(words) = 1 THEN words[1] END"
+        " FROM tsvector_to_array(to_tsvector('german', %s)) AS words)",
+        (word,),
+    )
 
 
 def ranked_matches(
     user, text: str, *, within: QuerySet[Barrier] | None = None
-) -> QuerySet[BarrierSearch]:
+) -> QuerySet[BarrierSearch] | QuerySet[BarrierSearchTerm]:
     """The barriers `user` may read that match `text` (PostgreSQL), best first.
 
-    Rows of the narrow search table (BarrierSearch, its pk is the barrier's
-    id) with the `rank` of `apply_search`, in the order of a ranked list
-    (SEARCH_ORDER): ranking reads the search vector of every match, which
-    costs several times as much in the wide barrier rows. `within`: only
-    these barriers (a list's other filters).
+    Rows of a search table naming their barrier in `barrier_id`, with the
+    `rank` of `apply_search`, in the order of a ranked list (RANKED_ORDER).
+    A search for one word reads BarrierSearchTerm, where that word's matches
+    lie in this order in an index: a page reads a page of rows. Any other
+    search reads the narrow search table (BarrierSearch), ranking every match
+    there: in the wide barrier rows that costs several times as much.
+    `within`: only these barriers (a list's other filters).
     """
-    query = search_query(_clean_search_text(text))
-    matches = BarrierSearch.objects.filter(
-        permissions.visible_barriers_q(user), search_vector=query
-    )
+    text = _clean_search_text(text)
+    visible = permissions.visible_barriers_q(user)
+    if within is None and is_one_word(text):
+        return BarrierSearchTerm.objects.filter(visible, lexeme=_lexeme(text)).order_by(
+            *RANKED_ORDER
+        )
+    query = search_query(text)
+    matches = BarrierSearch.objects.filter(visible, search_vector=query)
     if within is not None:
         matches = matches.filter(pk__in=within.order_by().values("pk"))
-    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(*SEARCH_ORDER)
+    return matches.annotate(rank=SearchRank(F("search_vector"), query)).order_by(*RANKED_ORDER)
 
 
 @dataclass
@@ -327,31 +353,37 @@ def list_querysets(
     the page's rows with a hash of their description: the highlighted
     headlines are read only for rows not in the fragment cache (see
     `ListRow.title_html`). With `ranked` (the same matches in the same order,
-    from the narrow search table: `BarrierFilter.ranked_matches`) the ids
-    and the count are read from there. `ids` (None without a search) is the
-    page's ids in order, for reading the ids and the rows apart
-    (`searched_rows` reads the rows).
+    from a search table: `BarrierFilter.ranked_matches`) the ids and the
+    count are read from there. `ids` is the page's ids in order, for reading
+    the ids and the rows apart (`searched_rows` reads the rows), where
+    planning the ids for the words searched pays (the narrow search table);
+    None without a search and for a search of one word (its ids come in the
+    order of an index whatever the word).
     """
     text = _clean_search_text(search_text)
     postgres = uses_postgres()
     searched = bool(text) and postgres
     columns = _list_columns(postgres)
+    order = queryset.query.order_by or Barrier._meta.ordering
+    key = "pk"
     if searched and ranked is not None:
-        queryset, count_queryset = ranked, ranked
+        queryset, count_queryset, order, key = ranked, ranked, SEARCH_ORDER, "barrier_id"
     ids = None
     if searched:
-        ids = queryset.values("pk")[offset : offset + limit]
+        ids = queryset.values(key)[offset : offset + limit]
         rows = (
             searched_rows(Q(pk__in=ids))
             .annotate(rank=SearchRank(F("search_vector"), search_query(text)))  # for the order
-            .order_by(*(queryset.query.order_by or Barrier._meta.ordering))
+            .order_by(*order)
             .values_list(*columns, "description_hash")
         )
+        if ranked is not None and ranked.model is BarrierSearchTerm:
+            ids = None
     else:
         rows = queryset.annotate(**_list_annotations(postgres)).values_list(*columns)[
             offset : offset + limit
         ]
-    count = count_queryset.order_by().values("pk")[: COUNT_LIMIT + 1]
+    count = count_queryset.order_by().values(key)[: COUNT_LIMIT + 1]
     return rows, count, searched, ids
 
 

@@ -96,10 +96,11 @@ def main() -> None:
         )
         if options.sql:
             for query in queries:
-                print(f"    {float(query['time']) * 1000:6.1f} ms  {query['sql'][:400]}")
-                if options.explain and query["sql"].lstrip(" \n(").upper().startswith("SELECT"):
+                sql = query["sql"] or ""  # None for some prepared statements
+                print(f"    {float(query['time']) * 1000:6.1f} ms  {sql[:400] or '(prepared)'}")
+                if options.explain and sql.lstrip(" \n(").upper().startswith("SELECT"):
                     with connection.cursor() as cursor:
-                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
                         for (line,) in cursor.fetchall():
                             print(f"        {line}")
         if options.cprofile and name != "floor":

@@ -77,6 +77,7 @@ QUERIES = [
     {"category": "technisch"},
     {"material": "{aluminium}", "stage": "{stage}"},
     {"q": "Schrott"},
+    {"q": "Schrott anerkannt"},
     {"q": "  Schrott   anerkannt ", "sort": "endorsed"},
     {"q": "Schlacke", "sort": "relevance", "category": "technisch"},
     {"org_type": "sme"},
@@ -119,9 +120,9 @@ def test_another_viewer_gets_their_own_rows(barriers, member):
 
 
 @pytest.mark.skipif(not selectors.uses_postgres(), reason="PostgreSQL only")
-def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, member):
-    """A search's ids and count are planned for its words; its rows are read by id,
-    prepared."""
+def test_list_sql_is_prepared_but_a_search_of_words_is_planned_for_them(barriers, member):
+    """A search of several words: its ids and count are planned for its words; its rows
+    are read by id, prepared."""
 
     def show(params):
         request = RequestFactory().get("/barriers/", params)
@@ -132,7 +133,7 @@ def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, me
     listed = [s for s in prepared_statements() if "barriers_barrier" in s]
     assert listed  # the rows (and the count) of the list
 
-    found = show({"q": "Schrott"}).object_list
+    found = show({"q": "Schrott anerkannt"}).object_list
     assert found
     searches = [s for s in prepared_statements() if "websearch_to_tsquery" in s]
     assert not searches  # the page's ids and the count: planned for the words searched
@@ -140,7 +141,34 @@ def test_list_sql_is_prepared_but_a_search_is_planned_for_its_words(barriers, me
     assert len(by_ids) == 1  # the page's rows, read by their ids
 
     # The rows come in the order of the ids, and the next search reuses the statement.
-    ranked = selectors.ranked_matches(member, "Schrott").values_list("pk", flat=True)
+    ranked = selectors.ranked_matches(member, "Schrott anerkannt").values_list(
+        "barrier_id", flat=True
+    )
     assert [row.pk for row in found] == list(ranked[:7])
-    assert show({"q": "Schlacke"}).object_list
+    assert show({"q": "Schlacke liegen"}).object_list
     assert len([s for s in prepared_statements() if "= ANY(" in s]) == 1
+
+
+@pytest.mark.skipif(not selectors.uses_postgres(), reason="PostgreSQL only")
+def test_a_search_of_one_word_is_prepared_with_its_rows(barriers, member):
+    """A search of one word reads its ids in the order of the word's index, the same
+    plan for every word: its rows and its count are two prepared statements, kept for
+    the next word."""
+
+    def show(params):
+        request = RequestFactory().get("/barriers/", params)
+        request.user = member
+        return listing.list_page(listing.selection(request), member, page=None, per_page=7)
+
+    found = show({"q": "Schrott"})
+    terms = [s for s in prepared_statements() if "barriers_barriersearchterm" in s]
+    assert len(terms) == 2  # the rows (with their ids) and the count
+    assert not [s for s in prepared_statements() if "= ANY(" in s]
+
+    ranked = selectors.ranked_matches(member, "Schrott").values_list("barrier_id", flat=True)
+    assert [row.pk for row in found.object_list] == list(ranked[:7])
+    assert found.total == ranked.count() > 7
+
+    assert show({"q": "Schlacke"}).object_list
+    assert not show({"q": "und"}).object_list  # a stop word finds nothing, as before
+    assert len([s for s in prepared_statements() if "barriers_barriersearchterm" in s]) == 2

@@ -23,6 +23,7 @@ NOT_EXPORTED = {
     "usersessions.UserSession",  # technical session records, ended on deletion
     "account.EmailConfirmation",
     "barriers.BarrierSearch",  # a trigger's copy of the barrier's search columns (exported there)
+    "barriers.BarrierSearchTerm",  # the same, word by word
 }
 
 

@@ -46,7 +46,9 @@ class Command(BaseCommand):
         for text in globals()["queries"](queries):
             began = time.perf_counter()
             ranked = selectors.ranked_matches(member, text)
-            results = selectors.apply_search(base.filter(pk__in=ranked.values("pk")[:26]), text)
+            results = selectors.apply_search(
+                base.filter(pk__in=ranked.values("barrier_id")[:26]), text
+            )
             list(results.order_by(*selectors.SEARCH_ORDER))
             timings.append((time.perf_counter() - began) * 1000)
         timings.sort()
