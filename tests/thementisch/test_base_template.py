@@ -107,3 +107,16 @@ def test_cached_header_without_a_search_shows_an_empty_box(member):
     html = client.get("/policy/").content.decode()
     assert 'id="header-search" name="q" value=""' in html
     assert 'name="next" value="/policy/"' in html
+
+
+def test_extends_finds_every_block_of_base_html_without_walking_its_cached_parts():
+    """`{% extends %}` walks the base template's nodes for its blocks on every page; the
+    cached header and footer (all of its links) are left out of that walk."""
+    from django.template.defaulttags import URLNode
+    from django.template.loader import get_template
+    from django.template.loader_tags import BlockNode
+
+    base = get_template("base.html").template
+    blocks = {node.name for node in base.nodelist.get_nodes_by_type(BlockNode)}
+    assert blocks == {"title", "extra_head", "content_class", "content", "extra_js"}
+    assert not base.nodelist.get_nodes_by_type(URLNode)

@@ -158,7 +158,13 @@ class CachedHeaderNode(template.Node):
     (`{{ hole_query }}`, the context's `query`). They are rendered as stand-ins
     into the cached HTML and filled in, escaped as the template would escape them,
     on every request (in one pass: a filled-in value is never read again).
+
+    It holds no `{% block %}` (a block in a cached part could not be overridden
+    per page), so `{% extends %}` need not look into it for blocks: it walks
+    the base template's nodes on every page it renders.
     """
+
+    child_nodelists = ()
 
     def __init__(self, nodelist, timeout, name: str, vary_on: list) -> None:
         self.nodelist = nodelist
