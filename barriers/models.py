@@ -367,25 +367,12 @@ class Responsibility(models.Model):
         return f"{self.organisation}: {self.get_level_display()}"
 
 
-class BarrierSearch(models.Model):
-    """What the ranked full-text search reads of a barrier, in a narrow table.
-
-    Ranking reads the search vector of every match; from the wide barrier rows
-    that costs several times what it costs here. Written only by a database
-    trigger on `barriers_barrier` (PostgreSQL, migration 0006), so every write
-    path keeps it current; on SQLite it stays empty and unused. The status and
-    the submitter are here so that the visibility rule
-    (`permissions.visible_barriers_q`) applies to this table as it is.
+class SearchCopy(models.Model):
+    """What a search table copies of its barrier (by database triggers): the status
+    and the submitter, so that the visibility rule (`permissions.visible_barriers_q`)
+    applies to it as it is, and the endorsing organisations, which break ties of rank.
     """
 
-    barrier = models.OneToOneField(
-        Barrier,
-        primary_key=True,
-        on_delete=models.DO_NOTHING,  # the trigger deletes the row
-        db_constraint=False,
-        related_name="+",
-    )
-    search_vector = SearchVectorField(null=True)
     status = models.CharField(max_length=20)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -396,6 +383,28 @@ class BarrierSearch(models.Model):
         related_name="+",
     )
     endorsing_organisation_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class BarrierSearch(SearchCopy):
+    """What the ranked full-text search reads of a barrier, in a narrow table.
+
+    Ranking reads the search vector of every match; from the wide barrier rows
+    that costs several times what it costs here. Written only by a database
+    trigger on `barriers_barrier` (PostgreSQL, migration 0006), so every write
+    path keeps it current; on SQLite it stays empty and unused.
+    """
+
+    barrier = models.OneToOneField(
+        Barrier,
+        primary_key=True,
+        on_delete=models.DO_NOTHING,  # the trigger deletes the row
+        db_constraint=False,
+        related_name="+",
+    )
+    search_vector = SearchVectorField(null=True)
 
     class Meta:
         indexes = [GinIndex(fields=["search_vector"], name="barrier_search_side_idx")]
@@ -411,7 +420,7 @@ class RankField(models.FloatField):
         return "real" if connection.vendor == "postgresql" else super().db_type(connection)
 
 
-class BarrierSearchTerm(models.Model):
+class BarrierSearchTerm(SearchCopy):
     """One word of a barrier's search vector with the barrier's rank for that word.
 
     A search for one word reads its best matches in the order of an index
@@ -419,9 +428,8 @@ class BarrierSearchTerm(models.Model):
     ranking in BarrierSearch reads every match. `rank` is what `ts_rank`
     gives the barrier's vector for a query of this word alone, so the order
     is that of the ranked search. Written only by a database trigger on
-    `barriers_barriersearch` (PostgreSQL, migration 0007), with the status,
-    submitter and endorsing organisations, so the visibility rule applies
-    here as well; on SQLite it stays empty and unused.
+    `barriers_barriersearch` (PostgreSQL, migration 0007); on SQLite it stays
+    empty and unused.
     """
 
     pk = models.CompositePrimaryKey("barrier", "lexeme")
@@ -434,16 +442,6 @@ class BarrierSearchTerm(models.Model):
     )
     lexeme = models.TextField()
     rank = RankField()
-    status = models.CharField(max_length=20)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.DO_NOTHING,  # follows the barrier's author (SET_NULL there)
-        db_constraint=False,
-        db_index=False,
-        related_name="+",
-    )
-    endorsing_organisation_count = models.PositiveIntegerField(default=0)
 
     class Meta:
         indexes = [
